@@ -1,0 +1,178 @@
+"""The task catalogue: task types and how their instances arrive.
+
+Rates in a scenario are expected counts per occurrence of an interval (per patient present,
+or per ward). Within an interval piece counts arrive as a Poisson process, spread uniformly
+over it; clock-time tasks (``at``) arrive at their times, optionally jittered; call-bell
+tasks (``repeat: after_done``) arrive per patient, the next only after the last is done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.calendar import ANYTIME, MINUTES_PER_DAY, WEEKDAY_DAYTIME, Calendar, span_pieces
+from sim.distributions import Duration
+from sim.rng import Streams
+
+DAY_TYPE_INDEX = {"weekday": 0, "weekend": 1, "holiday": 2}
+
+
+@dataclass(frozen=True)
+class TaskType:
+    """One task of the catalogue, in engine form (groups as hierarchy indices)."""
+
+    index: int
+    id: str
+    name: str
+    category: str
+    group: int
+    requires: str | None
+    per_patient: bool
+    priority: int
+    max_wait: float
+    drop_after: float | None
+    staff: int
+    duration: Duration
+    after_done: bool
+    rates: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+    at: tuple[int, ...] = ()
+    jitter: float = 0.0
+    day_types: frozenset[str] = frozenset(DAY_TYPE_INDEX)
+
+
+def rate_windows(
+    task: TaskType, calendar: Calendar, patients: list[int] | None, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whole-minute windows (start, end, expected count) in which ``task`` arrives.
+
+    ``patients`` gives the patients present per day for per-patient tasks; ``None`` gives
+    the windows for a single patient (used for call-bell tasks).
+    """
+    intervals = {i.id: i for i in calendar.intervals}
+    daytime = span_pieces(*calendar.weekday_daytime)
+    starts, ends, means = [], [], []
+    for day in range(calendar.days):
+        day_type = calendar.day_type(day)
+        units = 1 if (patients is None or not task.per_patient) else patients[day]
+        offset = day * MINUTES_PER_DAY
+        for key, per_type in task.rates:
+            rate = per_type[DAY_TYPE_INDEX[day_type]] * scale * units
+            if rate <= 0:
+                continue
+            if key == ANYTIME:
+                pieces: tuple[tuple[int, int], ...] = ((0, MINUTES_PER_DAY),)
+            elif key == WEEKDAY_DAYTIME:
+                pieces = daytime if day_type == "weekday" else ()
+            else:
+                pieces = intervals[key].pieces
+            total = sum(b - a for a, b in pieces)
+            for a, b in pieces:
+                starts.append(offset + a)
+                ends.append(offset + b)
+                means.append(rate * (b - a) / total)
+    return np.array(starts, float), np.array(ends, float), np.array(means, float)
+
+
+def poisson_times(
+    task: TaskType, calendar: Calendar, patients: list[int], rng: np.random.Generator,
+    scale: float = 1.0,
+) -> np.ndarray:
+    """Sorted arrival times of a rate task: Poisson counts per window, uniform within."""
+    starts, ends, means = rate_windows(task, calendar, patients, scale)
+    counts = rng.poisson(means)
+    begin = np.repeat(starts, counts)
+    width = np.repeat(ends - starts, counts)
+    return np.sort(begin + rng.random(begin.size) * width)
+
+
+def clock_times(
+    task: TaskType, calendar: Calendar, patients: list[int], rng: np.random.Generator
+) -> np.ndarray:
+    """Sorted arrival times of a clock-time task (one per patient, or one per ward)."""
+    times: list[float] = []
+    for day in range(calendar.days):
+        if calendar.day_type(day) not in task.day_types:
+            continue
+        count = patients[day] if task.per_patient else 1
+        for minute in task.at:
+            times.extend([day * MINUTES_PER_DAY + minute] * count)
+    out = np.array(times, dtype=float)
+    if task.jitter > 0:
+        out = out + rng.random(out.size) * task.jitter
+    out = np.sort(out)
+    return out[out < calendar.horizon]
+
+
+def open_arrivals(
+    task: TaskType, calendar: Calendar, patients: list[int], streams: Streams,
+    arrival_scale: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times and inherent durations of a task that does not repeat after done.
+
+    Arrivals and durations come from the task's own two streams, so they are the same in
+    every scenario that shares the task id, seed and rates.
+    """
+    rng = streams.generator("arrivals", task.id)
+    if task.at:
+        times = clock_times(task, calendar, patients, rng)
+    else:
+        times = poisson_times(task, calendar, patients, rng, arrival_scale)
+    durations = task.duration.sample(streams.generator("durations", task.id), times.size)
+    return times, durations
+
+
+class CallBell:
+    """Arrivals of one patient's ``repeat: after_done`` task (finite-source queue).
+
+    Uses the time-varying per-patient rate (zero on days the bed is empty) through its
+    cumulative hazard: the next request comes when an Exp(1) draw of hazard has accrued
+    since the last one was done.
+    """
+
+    _BLOCK = 256
+
+    def __init__(self, cumulative: np.ndarray, duration: Duration, rng: np.random.Generator):
+        self._cum = cumulative
+        self._duration = duration
+        self._rng = rng
+        self._hazards = np.empty(0)
+        self._durations = np.empty(0)
+        self._next = 0
+
+    def next_after(self, now: float) -> tuple[float, float] | None:
+        """Time and inherent duration of the next request after ``now``; None past the end."""
+        if self._next == self._hazards.size:
+            self._hazards = self._rng.standard_exponential(self._BLOCK)
+            self._durations = self._duration.sample(self._rng, self._BLOCK)
+            self._next = 0
+        hazard, duration = self._hazards[self._next], self._durations[self._next]
+        self._next += 1
+        cum = self._cum
+        minute = min(int(now), cum.size - 2)
+        target = cum[minute] + (cum[minute + 1] - cum[minute]) * (now - minute) + hazard
+        if target >= cum[-1]:
+            return None
+        m = int(np.searchsorted(cum, target, side="left"))
+        step = cum[m] - cum[m - 1]
+        return (m - 1) + (target - cum[m - 1]) / step, float(duration)
+
+
+def call_bells(
+    task: TaskType, calendar: Calendar, patients: list[int], streams: Streams,
+    arrival_scale: float = 1.0,
+) -> list[CallBell]:
+    """One :class:`CallBell` per bed that is ever occupied (bed i is occupied if i < census)."""
+    starts, ends, means = rate_windows(task, calendar, None, arrival_scale)
+    minutes = int(calendar.horizon)
+    rate = np.zeros(minutes)
+    for a, b, mean in zip(starts.astype(int), ends.astype(int), means, strict=True):
+        rate[a:b] += mean / (b - a)
+    census = np.repeat(np.asarray(patients[: calendar.days]), MINUTES_PER_DAY)
+    bells = []
+    for bed in range(max(patients[: calendar.days], default=0)):
+        cum = np.concatenate(([0.0], np.cumsum(rate * (census > bed))))
+        rng = streams.generator("call_bell", task.id, bed)
+        bells.append(CallBell(cum, task.duration, rng))
+    return bells

@@ -1,0 +1,219 @@
+"""The SimPy engine: the only module that schedules events. It records; it computes no KPI.
+
+Rule for events at the same instant (tested in tests/test_engine_deterministic.py): every
+state change at time t (task completions, shift ends and starts, arrivals, glide timers)
+is applied first, in any order, and then a single dispatch runs. The dispatch is an event
+at priority 2, after SimPy's URGENT (0) and NORMAL (1) events of the same time, so a task
+that ends exactly at shift end frees a member who is already leaving, and a member whose
+shift starts at t can take a task that arrives at t.
+
+A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
+waiting carry over to whoever is on duty next. The run stops at the horizon: tasks then in
+service are recorded with their (later) end, tasks never started as waiting or missed.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+from simpy.events import Event
+
+from sim.catalogue import CallBell, call_bells, open_arrivals
+from sim.dispatch import Job, Member, assign
+from sim.model import WardModel
+from sim.rng import Streams
+from sim.staff import Duty
+
+#: Heap priority of the dispatch event: after URGENT (0) and NORMAL (1) at the same time.
+DISPATCH_PRIORITY = 2
+WAITING, MISSED = 1, 2
+
+
+@dataclass
+class EventLog:
+    """Flat records of one replication, appended by the engine.
+
+    ``started`` rows: (seq, task index, bed, arrival, start, end, crew member indices).
+    ``unstarted`` rows: (seq, task index, bed, arrival, status, missed_at) with status
+    :data:`WAITING` or :data:`MISSED`. ``duty_end[i]`` is when member i actually left
+    (NaN if absent); ``duties[i].end`` is when their shift was planned to end.
+    """
+
+    horizon: float
+    duties: list[Duty]
+    duty_end: list[float]
+    started: list[tuple] = field(default_factory=list)
+    unstarted: list[tuple] = field(default_factory=list)
+
+
+class _Dispatch(Event):
+    """A zero-delay event that fires after every other event of the same instant."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.callbacks = []
+        self._ok = True
+        self._value = None
+        env.schedule(self, DISPATCH_PRIORITY, 0)
+
+
+class _Ward:
+    """Engine state for one replication."""
+
+    def __init__(self, env: simpy.Environment, model: WardModel, streams: Streams) -> None:
+        self.env, self.model = env, model
+        self.glide = model.policy == "glide"
+        duties = model.staffing.duties(model.calendar, streams)
+        self.members = [Member(i, d.group, d.certs, d.end) for i, d in enumerate(duties)]
+        self.log = EventLog(model.calendar.horizon, duties, [float("nan")] * len(duties))
+        self.waiting: list[Job] = []
+        self.keys: list[tuple[int, float, int]] = []
+        self.idle: list[Member] = []
+        self.new_jobs: list[Job] = []
+        self.pending = False
+        self.seq = 0
+        self.bells: dict[tuple[int, int], CallBell] = {}
+
+    # -- sources ------------------------------------------------------------------------
+    def start(self, streams: Streams) -> None:
+        """Start the roster, the open arrivals and the call bells."""
+        model = self.model
+        patients = list(model.patients)
+        times, kinds, durations = [], [], []
+        for task in model.tasks:
+            if task.after_done:
+                for bed, bell in enumerate(call_bells(task, model.calendar, patients, streams,
+                                                      model.arrival_scale)):
+                    self.bells[(task.index, bed)] = bell
+                    self._ring(task.index, bed, 0.0)
+                continue
+            t, d = open_arrivals(task, model.calendar, patients, streams, model.arrival_scale)
+            times.append(t)
+            durations.append(d)
+            kinds.append(np.full(t.size, task.index))
+        if times:
+            t, k, d = np.concatenate(times), np.concatenate(kinds), np.concatenate(durations)
+            order = np.lexsort((k, t))
+            self.env.process(self._arrivals(t[order].tolist(), k[order].tolist(), d[order].tolist()))
+        self.env.process(self._roster())
+
+    def _arrivals(self, times: list[float], kinds: list[int], durations: list[float]):
+        env, tasks = self.env, self.model.tasks
+        for t, k, d in zip(times, kinds, durations, strict=True):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self._arrive(tasks[k], d, -1)
+
+    def _roster(self):
+        env = self.env
+        changes = []
+        for i, duty in enumerate(self.log.duties):
+            if not duty.absent:
+                changes.append((duty.start, 1, i))
+                changes.append((duty.end, 0, i))
+        changes.sort()
+        for t, on, i in changes:
+            if t >= self.log.horizon:
+                break
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            member = self.members[i]
+            if on:
+                member.idle_since = env.now
+                self.idle.append(member)
+                self._request()
+            elif not member.busy:
+                self.idle.remove(member)
+                self.log.duty_end[i] = env.now
+
+    def _ring(self, task_index: int, bed: int, after: float) -> None:
+        nxt = self.bells[(task_index, bed)].next_after(after)
+        if nxt is None or nxt[0] >= self.log.horizon:
+            return
+        when, duration = nxt
+        task = self.model.tasks[task_index]
+        self.env.timeout(when - self.env.now).callbacks.append(
+            lambda _: self._arrive(task, duration, bed))
+
+    # -- state changes ------------------------------------------------------------------
+    def _arrive(self, task, duration: float, bed: int) -> None:
+        job = Job(self.seq, task, self.env.now, duration, bed)
+        self.seq += 1
+        key = job.key
+        at = bisect.bisect_right(self.keys, key)
+        self.keys.insert(at, key)
+        self.waiting.insert(at, job)
+        self.new_jobs.append(job)
+        self._request()
+
+    def _request(self) -> None:
+        if not self.pending:
+            self.pending = True
+            _Dispatch(self.env).callbacks.append(self._dispatch)
+
+    def _dispatch(self, _event: Event) -> None:
+        self.pending = False
+        env, now, log = self.env, self.env.now, self.log
+        assignments, expired = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after)
+        if assignments or expired:
+            done = {id(j) for j in expired}
+            for job in expired:
+                log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, job.drop_at))
+            for job, crew in assignments:
+                done.add(id(job))
+                end = now + job.duration
+                job.start, job.crew = now, tuple(m.index for m in crew)
+                for m in crew:
+                    m.busy, m.free_at = True, end
+                    self.idle.remove(m)
+                log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
+                env.timeout(job.duration).callbacks.append(
+                    lambda _, job=job, crew=crew: self._done(job, crew))
+            keep = [i for i, j in enumerate(self.waiting) if id(j) not in done]
+            self.waiting = [self.waiting[i] for i in keep]
+            self.keys = [self.keys[i] for i in keep]
+        if self.glide and self.new_jobs:
+            for job in self.new_jobs:
+                if job.start is None and job.task.group > 0 and self.model.glide_after > 0:
+                    env.timeout(self.model.glide_after).callbacks.append(lambda _: self._request())
+        self.new_jobs.clear()
+
+    def _done(self, job: Job, crew: list[Member]) -> None:
+        now = self.env.now
+        for m in crew:
+            m.busy = False
+            if now >= m.off_at:
+                self.log.duty_end[m.index] = now
+            else:
+                m.idle_since = now
+                self.idle.append(m)
+        if job.task.after_done:
+            self._ring(job.task.index, job.bed, now)
+        self._request()
+
+    def finish(self) -> EventLog:
+        """Close the log at the horizon: who is still on duty, which tasks never started."""
+        log, horizon = self.log, self.log.horizon
+        for m in self.members:
+            duty = log.duties[m.index]
+            if np.isnan(log.duty_end[m.index]) and not duty.absent and duty.start < horizon:
+                log.duty_end[m.index] = max(duty.end, m.free_at) if m.busy else duty.end
+        for job in self.waiting:
+            drop = job.drop_at
+            if drop is not None and drop < horizon:
+                log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, drop))
+            else:
+                log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, WAITING, None))
+        return log
+
+
+def simulate(model: WardModel, streams: Streams) -> EventLog:
+    """Run one replication of ``model`` over its calendar's horizon and return the log."""
+    env = simpy.Environment()
+    ward = _Ward(env, model, streams)
+    ward.start(streams)
+    env.run(until=model.calendar.horizon)
+    return ward.finish()

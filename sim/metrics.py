@@ -1,0 +1,220 @@
+"""From an :class:`~sim.engine.EventLog` to tidy frames and KPIs, and KPIs to summaries.
+
+Utilisation is exact: busy and on-duty spans are clipped to every (day, interval) window
+(no sampling). A minute belongs to the calendar day it falls on and that day's type.
+Waiting statistics use tasks that started; a task never started counts as late once it
+has waited longer than its ``max_wait`` (at its drop time, or at the end of the run).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.calendar import MINUTES_PER_DAY
+from sim.engine import MISSED, EventLog
+from sim.model import WardModel
+from sim.scenario import PRIORITIES
+
+STATUS = np.array(["done", "waiting", "missed"])
+KPI_KEYS = ["kpi", "group", "category", "shift", "day_type"]
+ALL = "all"
+
+
+def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_days: int = 0) -> pd.DataFrame:
+    """One row per task instance that arrived, started or not."""
+    started, unstarted = log.started, log.unstarted
+    n_s = len(started)
+    seq = np.array([r[0] for r in started] + [r[0] for r in unstarted], dtype=np.int64)
+    kind = np.array([r[1] for r in started] + [r[1] for r in unstarted], dtype=np.int64)
+    arrival = np.array([r[3] for r in started] + [r[3] for r in unstarted], dtype=float)
+    start = np.array([r[4] for r in started] + [np.nan] * len(unstarted), dtype=float)
+    end = np.array([r[5] for r in started] + [np.nan] * len(unstarted), dtype=float)
+    status = np.array([0] * n_s + [r[4] for r in unstarted], dtype=np.int64)
+    stop = np.array([r[4] for r in started] + [r[5] if r[4] == MISSED else log.horizon
+                                               for r in unstarted], dtype=float)
+    crews = [r[6] for r in started] + [()] * len(unstarted)
+    duties = log.duties
+    tasks = model.tasks
+    ids = np.array([t.id for t in tasks], dtype=object)
+    max_wait = np.array([t.max_wait for t in tasks])
+    group_ids = np.array(model.group_ids, dtype=object)
+    day = (arrival // MINUTES_PER_DAY).astype(np.int64)
+    day_types = np.array(model.calendar.day_types() or ["weekday"], dtype=object)
+    lookup = model.calendar.interval_lookup()
+    interval_ids = np.array(model.calendar.interval_ids(), dtype=object)
+    waited = stop - arrival
+    frame = pd.DataFrame({
+        "replication": replication,
+        "scenario": model.name,
+        "seq": seq,
+        "task_id": ids[kind],
+        "category": np.array([t.category for t in tasks], dtype=object)[kind],
+        "priority": np.array(PRIORITIES, dtype=object)[[tasks[k].priority for k in kind]] if kind.size else [],
+        "group": group_ids[np.array([t.group for t in tasks], dtype=np.int64)[kind]],
+        "performed_by": [model.group_ids[duties[c[0]].group] if c else None for c in crews],
+        "staff_id": ["+".join(duties[i].staff_id for i in c) if c else None for c in crews],
+        "day": day,
+        "day_type": day_types[np.minimum(day, len(day_types) - 1)],
+        "interval": interval_ids[lookup[(arrival % MINUTES_PER_DAY).astype(np.int64)]],
+        "arrival": arrival,
+        "start": start,
+        "end": end,
+        "wait": start - arrival,
+        "late": waited > max_wait[kind],
+        "missed": status == MISSED,
+        "status": STATUS[status],
+        "warmup": day < warmup_days,
+    })
+    return frame.sort_values("seq", kind="stable").reset_index(drop=True)
+
+
+def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Total length of the spans [starts, ends) that lies before each point."""
+    a, b = np.sort(starts), np.sort(ends)
+    ca = np.concatenate(([0.0], np.cumsum(a)))
+    cb = np.concatenate(([0.0], np.cumsum(b)))
+    na = np.searchsorted(a, points, side="right")
+    nb = np.searchsorted(b, points, side="right")
+    return points * na - ca[na] - (points * nb - cb[nb])
+
+
+def _windows(model: WardModel) -> pd.DataFrame:
+    """Every (day, interval) piece of the horizon as absolute minutes."""
+    rows = []
+    day_types = model.calendar.day_types()
+    for day in range(model.calendar.days):
+        for interval in model.calendar.intervals:
+            for a, b in interval.pieces:
+                off = day * MINUTES_PER_DAY
+                rows.append((day, day_types[day], interval.id, off + a, off + b))
+    return pd.DataFrame(rows, columns=["day", "day_type", "interval", "w0", "w1"])
+
+
+def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_days: int = 0) -> pd.DataFrame:
+    """One row per group × shift × day × interval with minutes on duty, busy, overtime.
+
+    ``other_group_minutes`` is time spent on tasks placed on another group (what task
+    sharing could free); ``absent_minutes`` is rostered time lost to absence.
+    """
+    duties, horizon = log.duties, log.horizon
+    dg = np.array([d.group for d in duties], dtype=np.int64)
+    dshift = np.array([d.shift for d in duties], dtype=object)
+    dstart = np.array([d.start for d in duties], dtype=float)
+    dplanned = np.minimum(np.array([d.end for d in duties], dtype=float), horizon)
+    dend = np.minimum(np.array(log.duty_end, dtype=float), horizon)
+    absent = np.array([d.absent for d in duties], dtype=bool)
+    who, bstart, bend, other = [], [], [], []
+    for _, kind, _, _, start, end, crew in log.started:
+        placed = model.tasks[kind].group
+        for i in crew:
+            who.append(i)
+            bstart.append(start)
+            bend.append(min(end, horizon))
+            other.append(duties[i].group != placed)
+    who_a = np.array(who, dtype=np.int64)
+    bstart_a, bend_a, other_a = np.array(bstart, float), np.array(bend, float), np.array(other, bool)
+    windows = _windows(model)
+    w0, w1 = windows["w0"].to_numpy(float), windows["w1"].to_numpy(float)
+
+    def measure(mask_starts: np.ndarray, mask_ends: np.ndarray) -> np.ndarray:
+        if mask_starts.size == 0:
+            return np.zeros(w0.size)
+        return _covered(mask_starts, mask_ends, w1) - _covered(mask_starts, mask_ends, w0)
+
+    parts = []
+    pairs = sorted({(g, s) for g, s in zip(dg.tolist(), dshift.tolist(), strict=True)})
+    for group, shift in pairs:
+        sel = (dg == group) & (dshift == shift)
+        present = sel & ~absent
+        busy_sel = sel[who_a] if who_a.size else np.zeros(0, bool)
+        late = present & (dend > dplanned)
+        frame = windows[["day", "day_type", "interval"]].copy()
+        frame["on_duty_minutes"] = measure(dstart[present], dend[present])
+        frame["busy_minutes"] = measure(bstart_a[busy_sel], bend_a[busy_sel])
+        frame["other_group_minutes"] = measure(bstart_a[busy_sel & other_a], bend_a[busy_sel & other_a])
+        frame["overtime_minutes"] = measure(dplanned[late], dend[late])
+        frame["absent_minutes"] = measure(dstart[sel & absent], dplanned[sel & absent])
+        frame.insert(0, "shift", shift)
+        frame.insert(0, "group", model.group_ids[group])
+        parts.append(frame)
+    if not parts:
+        return pd.DataFrame()
+    staff = pd.concat(parts, ignore_index=True)
+    staff = staff.groupby(["group", "shift", "day", "day_type", "interval"], sort=False, as_index=False).sum()
+    staff = staff[(staff["on_duty_minutes"] > 0) | (staff["absent_minutes"] > 0)]
+    staff["utilisation"] = staff["busy_minutes"] / staff["on_duty_minutes"].where(staff["on_duty_minutes"] > 0)
+    staff.insert(0, "scenario", model.name)
+    staff.insert(0, "replication", replication)
+    staff["warmup"] = staff["day"] < warmup_days
+    return staff.reset_index(drop=True)
+
+
+def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel, warmup_days: int = 0) -> pd.DataFrame:
+    """The KPIs of one replication (warm-up left out) as tidy rows: kpi, keys, value."""
+    weeks = max(model.calendar.days - warmup_days, 1e-9) / 7.0
+    rows: list[tuple] = []
+    st = staff[~staff["warmup"]] if len(staff) else staff
+    if len(st):
+        for keys, g in st.groupby(["group", "shift", "day_type"], sort=False):
+            rows.append(("utilisation", keys[0], "", keys[1], keys[2], _ratio(g)))
+        for group, g in st.groupby("group", sort=False):
+            rows.append(("utilisation", group, "", ALL, ALL, _ratio(g)))
+            rows.append(("overtime_hours_per_week", group, "", ALL, ALL, g["overtime_minutes"].sum() / 60 / weeks))
+            rows.append(("other_group_hours_per_week", group, "", ALL, ALL, g["other_group_minutes"].sum() / 60 / weeks))
+            rows.append(("absent_hours_per_week", group, "", ALL, ALL, g["absent_minutes"].sum() / 60 / weeks))
+        cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
+        hours = st.groupby("group")["on_duty_minutes"].sum() / 60
+        rows.append(("staff_cost_per_week", ALL, "", ALL, ALL,
+                     float(sum(hours[g] * cost[g] for g in hours.index)) / weeks))
+    tk = tasks[~tasks["warmup"]] if len(tasks) else tasks
+    for by in ("group", "category"):
+        if not len(tk):
+            break
+        for key, g in tk.groupby(by, sort=False):
+            group, category = (key, "") if by == "group" else ("", key)
+            waits = g["wait"].dropna()
+            n = len(g)
+            for kpi, value in (
+                ("tasks_per_week", n / weeks),
+                ("wait_p50", waits.quantile(0.5) if len(waits) else np.nan),
+                ("wait_p90", waits.quantile(0.9) if len(waits) else np.nan),
+                ("late_share", g["late"].mean()),
+                ("late_per_week", g["late"].sum() / weeks),
+                ("missed_share", g["missed"].mean()),
+                ("missed_per_week", g["missed"].sum() / weeks),
+                ("waiting_at_end", float((g["status"] == "waiting").sum())),
+            ):
+                rows.append((kpi, group, category, ALL, ALL, float(value)))
+    return pd.DataFrame(rows, columns=[*KPI_KEYS, "value"])
+
+
+def _ratio(g: pd.DataFrame) -> float:
+    on = g["on_duty_minutes"].sum()
+    return float(g["busy_minutes"].sum() / on) if on > 0 else np.nan
+
+
+def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval; NaN interval for n < 2, a point for zero variance."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, np.nan, np.nan
+    sem = stats.sem(x)
+    if sem == 0:
+        return mean, mean, mean
+    low, high = stats.t.interval(confidence, x.size - 1, loc=mean, scale=sem)
+    return mean, float(low), float(high)
+
+
+def summarise(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean over replications with a t confidence interval, per KPI and keys."""
+    rows = []
+    for keys, g in kpis.groupby(KPI_KEYS, sort=False):
+        mean, low, high = t_interval(g["value"].to_numpy(), confidence)
+        rows.append((*keys, mean, low, high, int(g["value"].notna().sum())))
+    return pd.DataFrame(rows, columns=[*KPI_KEYS, "mean", "ci_low", "ci_high", "replications"])

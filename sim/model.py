@@ -1,0 +1,327 @@
+"""From a validated :class:`~sim.scenario.Scenario` to the engine's :class:`WardModel`.
+
+The model is plain frozen data (calendar, tasks, staffing, dispatch settings), picklable
+so replications can run in other processes. Cross-checks that need several parts of a
+scenario at once (names that must exist, a task nobody may ever do) live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NoReturn
+
+import numpy as np
+
+import pandas as pd
+
+from sim.calendar import (
+    ANYTIME, DAY_TYPES, DEFAULT_INTERVALS, MINUTES_PER_DAY, WEEKDAY_DAYTIME, WEEKDAYS, Calendar,
+    Interval, check_partition, parse_clock, parse_span, span_pieces,
+)
+from sim.catalogue import TaskType
+from sim.distributions import Duration, triangular
+from sim.scenario import PRIORITIES, DurationDefaults, Scenario, ScenarioError, Task, _suggest
+from sim.staff import CONTINUOUS, Shift, Staffing
+
+
+Fail = Callable[[str, str], NoReturn]
+
+
+@dataclass(frozen=True)
+class WardModel:
+    """Everything the engine needs for one scenario; never mutated."""
+
+    name: str
+    calendar: Calendar
+    group_ids: tuple[str, ...]
+    group_names: tuple[str, ...]
+    nurse_groups: frozenset[int]
+    cost_per_hour: tuple[float, ...]
+    tasks: tuple[TaskType, ...]
+    staffing: Staffing
+    policy: str
+    glide_after: float
+    patients: tuple[int, ...]
+    arrival_scale: float = 1.0
+
+    @property
+    def shift_names(self) -> tuple[str, ...]:
+        """Shift labels in roster order (``continuous`` last if used)."""
+        names = tuple(s.name for s in self.staffing.shifts)
+        return names + ((CONTINUOUS,) if self.staffing.continuous else ())
+
+
+def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None = None) -> WardModel:
+    """Turn a scenario into a model; ``days`` overrides the calendar's horizon.
+
+    Raises
+    ------
+    ScenarioError
+        If a task can never be done by anyone on the roster.
+    """
+    check_references(scenario, source)
+    group_ids = tuple(g.id for g in scenario.groups)
+    rank = {g: i for i, g in enumerate(group_ids)}
+    calendar = _calendar(scenario, days)
+    spread = scenario.durations
+    tasks = tuple(_task_type(i, t, rank, spread) for i, t in enumerate(scenario.tasks))
+    staffing = _staffing(scenario, rank)
+    patients = tuple(
+        round(scenario.ward.beds * scenario.ward.occupancy.of(calendar.day_type(d)))
+        for d in range(calendar.days)
+    )
+    model = WardModel(
+        name=scenario.name, calendar=calendar, group_ids=group_ids,
+        group_names=tuple(g.name or g.id for g in scenario.groups),
+        nurse_groups=frozenset(i for i, g in enumerate(scenario.groups) if g.nurse),
+        cost_per_hour=tuple(g.cost_per_hour for g in scenario.groups),
+        tasks=tasks, staffing=staffing, policy=scenario.dispatch.policy,
+        glide_after=scenario.dispatch.glide_after, patients=patients,
+        arrival_scale=scenario.arrivals.scale,
+    )
+    for task in tasks:
+        if not any(_can_do(model, task, g, s, dt) for g, s in _rostered(model) for dt in DAY_TYPES):
+            raise ScenarioError(source, f"tasks.{task.id}.group", _nobody(model, task))
+    return model
+
+
+def _nobody(model: WardModel, task: TaskType) -> str:
+    who = model.group_ids[task.group]
+    need = f" holding {task.requires!r}" if task.requires else ""
+    broader = " or a broader group" if model.policy == "glide" else ""
+    return f"nobody on the roster may do this task: no {who}{broader}{need} is on any shift"
+
+
+def _calendar(scenario: Scenario, days: int | None) -> Calendar:
+    spec = scenario.calendar
+    pairs = scenario.intervals.items() if scenario.intervals else DEFAULT_INTERVALS
+    intervals = tuple(Interval(i, *parse_span(span)) for i, span in pairs)
+    return Calendar(
+        days=days or spec.days, start_weekday=WEEKDAYS.index(spec.start),
+        holidays=frozenset(spec.holidays), intervals=intervals,
+        weekday_daytime=parse_span(spec.weekday_daytime),
+    )
+
+
+def _duration(task: Task, spread: DurationDefaults) -> Duration:
+    spec = task.duration or spread
+    family = spec.distribution
+    scale = spread.scale
+    if family == "triangular":
+        return triangular(spec.min, spec.mode, spec.max).scaled(scale)
+    cv = spec.cv if spec.cv is not None else spread.cv
+    return Duration(family, task.minutes, cv).scaled(scale)
+
+
+def _task_type(index: int, task: Task, rank: dict[str, int], spread: DurationDefaults) -> TaskType:
+    rates = tuple(
+        (key, (v.of("weekday"), v.of("weekend"), v.of("holiday")))
+        for key, v in (task.when or {}).items()
+    )
+    return TaskType(
+        index=index, id=task.id, name=task.name or task.id, category=task.category,
+        group=rank[task.group], requires=task.requires, per_patient=task.per == "patient",
+        priority=PRIORITIES.index(task.priority), max_wait=task.max_wait_minutes,
+        drop_after=task.drop_after, staff=task.staff, duration=_duration(task, spread),
+        after_done=task.repeat == "after_done", rates=rates,
+        at=tuple(parse_clock(t) for t in task.at or ()), jitter=task.jitter,
+        day_types=frozenset(task.day_types or DAY_TYPES),
+    )
+
+
+def _staffing(scenario: Scenario, rank: dict[str, int]) -> Staffing:
+    shifts = tuple(Shift(n, parse_clock(s.start), parse_clock(s.end)) for n, s in scenario.shifts.items())
+    counts, continuous = [], []
+    for group, entry in scenario.roster.items():
+        if isinstance(entry, int):
+            continuous.append((rank[group], entry))
+            continue
+        for shift, c in entry.items():
+            counts.append((rank[group], shift, (int(c.of("weekday")), int(c.of("weekend")), int(c.of("holiday")))))
+    certs = tuple(
+        (cert, rank[g], rule if rule == "all" else float(rule))
+        for cert, holders in scenario.certifications.items() for g, rule in holders.items()
+    )
+    absence = tuple(scenario.absence.get(g, 0.0) for g in rank)
+    return Staffing(tuple(rank), shifts, tuple(counts), tuple(continuous), certs, absence)
+
+
+def check_references(scenario: Scenario, source: str) -> None:
+    """Check every name used in a scenario refers to something defined.
+
+    Raises
+    ------
+    ScenarioError
+        For the first unknown group, shift, certification or interval, or a bad value.
+    """
+    def fail(field: str, message: str) -> NoReturn:
+        raise ScenarioError(source, field, message)
+
+    groups = [g.id for g in scenario.groups]
+    for i, gid in enumerate(groups):
+        if gid in groups[:i]:
+            fail(f"groups.{gid}", "group id used twice")
+    ids = [t.id for t in scenario.tasks]
+    for i, tid in enumerate(ids):
+        if tid in ids[:i]:
+            fail(f"tasks.{tid}", "task id used twice")
+    for name, shift in scenario.shifts.items():
+        for part in ("start", "end"):
+            try:
+                parse_clock(getattr(shift, part))
+            except ValueError as err:
+                fail(f"shifts.{name}.{part}", str(err))
+    try:
+        parse_span(scenario.calendar.weekday_daytime)
+    except ValueError as err:
+        fail("calendar.weekday_daytime", str(err))
+    for day in scenario.calendar.holidays:
+        if day >= scenario.calendar.days:
+            fail("calendar.holidays", f"day {day} is past the horizon of {scenario.calendar.days} days")
+    interval_ids = _check_intervals(scenario, fail)
+    for group, entry in scenario.roster.items():
+        if group not in groups:
+            fail(f"roster.{group}", f"{group!r} is not a staff group{_suggest(group, groups)}")
+        if isinstance(entry, dict):
+            for shift in entry:
+                if shift not in scenario.shifts:
+                    fail(f"roster.{group}.{shift}", f"{shift!r} is not a shift{_suggest(shift, scenario.shifts)}")
+    for cert, holders in scenario.certifications.items():
+        for group, rule in holders.items():
+            if group not in groups:
+                fail(f"certifications.{cert}.{group}", f"{group!r} is not a staff group{_suggest(group, groups)}")
+            if rule != "all" and (rule < 0 or (rule > 1 and not float(rule).is_integer())):
+                fail(f"certifications.{cert}.{group}", f"{rule!r}: give `all`, a whole number per shift, or a share between 0 and 1")
+    for group, rate in scenario.absence.items():
+        if group not in groups:
+            fail(f"absence.{group}", f"{group!r} is not a staff group{_suggest(group, groups)}")
+        if not 0 <= rate < 1:
+            fail(f"absence.{group}", f"{rate!r} is not a probability between 0 and 1")
+    for task in scenario.tasks:
+        _check_task(task, groups, interval_ids, scenario, fail)
+
+
+def _check_intervals(scenario: Scenario, fail: Fail) -> list[str]:
+    if not scenario.intervals:
+        return [i for i, _ in DEFAULT_INTERVALS]
+    intervals = []
+    for iid, span in scenario.intervals.items():
+        if iid in (ANYTIME, WEEKDAY_DAYTIME):
+            fail(f"intervals.{iid}", f"{iid!r} is built in; choose another name")
+        try:
+            intervals.append(Interval(iid, *parse_span(span)))
+        except ValueError as err:
+            fail(f"intervals.{iid}", str(err))
+    problem = check_partition(tuple(intervals))
+    if problem:
+        fail("intervals", problem)
+    return list(scenario.intervals)
+
+
+def _check_task(task: Task, groups: list[str], interval_ids: list[str], scenario: Scenario, fail: Fail) -> None:
+    where = f"tasks.{task.id}"
+    if task.group not in groups:
+        fail(f"{where}.group", f"{task.group!r} is not a staff group{_suggest(task.group, groups)}")
+    if task.requires is not None and task.requires not in scenario.certifications:
+        fail(f"{where}.requires", f"nobody holds {task.requires!r}; declare it under `certifications`"
+             f"{_suggest(task.requires, scenario.certifications) if scenario.certifications else ''}")
+    for key in task.when or {}:
+        allowed = [ANYTIME, WEEKDAY_DAYTIME, *interval_ids]
+        if key not in allowed:
+            fail(f"{where}.when.{key}", f"{key!r} is not an interval{_suggest(key, allowed)}")
+    for i, text in enumerate(task.at or ()):
+        try:
+            if parse_clock(text) >= MINUTES_PER_DAY:
+                raise ValueError(f"{text!r}: use 00:00 for midnight")
+        except ValueError as err:
+            fail(f"{where}.at[{i}]", str(err))
+    spec = task.duration or scenario.durations
+    if spec.distribution == "triangular":
+        if task.duration is None:
+            fail("durations.distribution", "triangular needs min, mode and max per task; set it in each task's `duration`")
+        if None in (spec.min, spec.mode, spec.max) or not spec.min <= spec.mode <= spec.max or spec.min == spec.max:
+            fail(f"{where}.duration", "triangular needs min <= mode <= max (minutes), with min < max")
+    elif spec.distribution in ("lognormal", "gamma") and spec.cv is None and scenario.durations.cv is None:
+        fail(f"{where}.duration.cv", f"{spec.distribution} needs a cv (spread relative to the mean)")
+
+
+def _rostered(model: WardModel) -> list[tuple[int, str]]:
+    pairs = [(g, s) for g, s, _ in model.staffing.counts]
+    return pairs + [(g, CONTINUOUS) for g, _ in model.staffing.continuous]
+
+
+def _on_duty(model: WardModel, group: int, shift: str, day_type: str) -> int:
+    if shift == CONTINUOUS:
+        return dict(model.staffing.continuous).get(group, 0)
+    return model.staffing.head_count(group, shift, day_type)
+
+
+def _can_do(model: WardModel, task: TaskType, group: int, shift: str, day_type: str) -> bool:
+    """Could someone of ``group`` on ``shift`` take ``task`` (ignoring absence)?"""
+    allowed = group == task.group or (model.policy == "glide" and group < task.group)
+    n = _on_duty(model, group, shift, day_type)
+    if not allowed or n == 0:
+        return False
+    return task.requires is None or model.staffing.certified(task.requires, group, n) > 0
+
+
+def coverage_gaps(model: WardModel) -> pd.DataFrame:
+    """Task × interval × day type where the task can arrive but nobody rostered may do it.
+
+    A shift covers the clock minutes from its start to its end on the day type of the day it
+    starts; absence is ignored (this is the plan, not a draw).
+    """
+    shifts = {s.name: s for s in model.staffing.shifts}
+    rows = []
+    for task in model.tasks:
+        for day_type in DAY_TYPES:
+            needed = _task_pieces(model, task, day_type)
+            for interval in model.calendar.intervals:
+                wanted = _mask(needed) & _mask(interval.pieces)
+                if not wanted.any():
+                    continue
+                covered = []
+                for group, shift in _rostered(model):
+                    if not _can_do(model, task, group, shift, day_type):
+                        continue
+                    span = ((0, MINUTES_PER_DAY),) if shift == CONTINUOUS else span_pieces(shifts[shift].start, shifts[shift].end)
+                    covered.extend(span)
+                uncovered = int((wanted & ~_mask(covered)).sum())
+                if uncovered > 0:
+                    rows.append({
+                        "task_id": task.id, "task": task.name, "group": model.group_ids[task.group],
+                        "requires": task.requires or "", "day_type": day_type,
+                        "interval": interval.id, "uncovered_minutes": uncovered,
+                    })
+    return pd.DataFrame(rows, columns=["task_id", "task", "group", "requires", "day_type",
+                                       "interval", "uncovered_minutes"])
+
+
+def _task_pieces(model: WardModel, task: TaskType, day_type: str) -> list[tuple[int, int]]:
+    """Clock pieces of a day in which ``task`` can arrive on a day of ``day_type``."""
+    idx = DAY_TYPES.index(day_type)
+    if task.at:
+        if day_type not in task.day_types:
+            return []
+        return [(m, min(m + max(int(task.jitter), 1), MINUTES_PER_DAY)) for m in task.at]
+    intervals = {i.id: i for i in model.calendar.intervals}
+    pieces: list[tuple[int, int]] = []
+    for key, per_type in task.rates:
+        if per_type[idx] <= 0:
+            continue
+        if key == ANYTIME:
+            pieces.append((0, MINUTES_PER_DAY))
+        elif key == WEEKDAY_DAYTIME:
+            if day_type == "weekday":
+                pieces.extend(span_pieces(*model.calendar.weekday_daytime))
+        else:
+            pieces.extend(intervals[key].pieces)
+    return pieces
+
+
+def _mask(pieces: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> np.ndarray:
+    mask = np.zeros(MINUTES_PER_DAY, dtype=bool)
+    for a, b in pieces:
+        mask[a:b] = True
+    return mask
