@@ -12,8 +12,10 @@ Rules (issue 2):
   its own group's tasks, but an acute task glides before a normal task of its own group.
 * Among eligible members the own group goes first, then the *narrowest* broader group (keep
   the most specialised staff free), then whoever has been idle longest, then staff order.
-* A task not started by ``arrival + drop_after`` is missed (a member freeing up exactly at
-  that moment is too late).
+
+A task not started by ``arrival + drop_after`` is missed; the engine removes it from the
+queue at that instant, before the dispatch of that instant (so a member freeing up exactly
+then is too late).
 """
 
 from __future__ import annotations
@@ -53,12 +55,6 @@ class Job:
         """Queue order: priority, then arrival time, then arrival sequence."""
         return (self.task.priority, self.arrival, self.seq)
 
-    @property
-    def drop_at(self) -> float | None:
-        """When the task counts as missed if still not started."""
-        drop = self.task.drop_after
-        return None if drop is None else self.arrival + drop
-
 
 def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: float) -> bool:
     """Whether ``member`` may start ``job`` at ``now`` (competence, certification, gliding)."""
@@ -72,10 +68,11 @@ def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: flo
     return True
 
 
-def _crew(idle: list[Member], job: Job, now: float, own_only: bool, glide: bool,
+def _crew(free: list[Member], job: Job, now: float, own_only: bool, glide: bool,
           glide_after: float) -> list[Member] | None:
+    """The members to start ``job`` now, best first, or None if too few may take it."""
     group = job.task.group
-    fit = [m for m in idle if (m.group == group or not own_only)
+    fit = [m for m in free if (m.group == group or not own_only)
            and may_take(m, job, now, glide, glide_after)]
     if len(fit) < job.task.staff:
         return None
@@ -85,48 +82,57 @@ def _crew(idle: list[Member], job: Job, now: float, own_only: bool, glide: bool,
 
 def assign(
     waiting: list[Job], idle: list[Member], now: float, glide: bool, glide_after: float
-) -> tuple[list[tuple[Job, list[Member]]], list[Job]]:
+) -> list[tuple[Job, list[Member]]]:
     """Match waiting jobs to idle members at time ``now``.
 
     Parameters
     ----------
     waiting
-        Jobs not yet started, sorted by :attr:`Job.key`.
+        Jobs not yet started (and not yet missed), sorted by :attr:`Job.key`.
     idle
         Members on duty and free.
 
     Returns
     -------
-    assignments, expired
-        ``(job, crew)`` pairs to start now, and jobs past their drop time (missed). The
-        inputs are not modified.
+    list of (job, crew)
+        The jobs to start now and who does each. The inputs are not modified.
     """
-    expired = [j for j in waiting if j.drop_at is not None and now >= j.drop_at]
-    if not idle:
-        return [], expired
-    free = list(idle)
-    gone = set(map(id, expired))
     assignments: list[tuple[Job, list[Member]]] = []
-    i = 0
-    while i < len(waiting) and free:
+    if not idle or not waiting:
+        return assignments
+    free = list(idle)
+    taken: set[int] = set()
+    passes = (True, False) if glide else (True,)
+    n, i = len(waiting), 0
+    while i < n and free:
         priority = waiting[i].task.priority
         j = i
-        while j < len(waiting) and waiting[j].task.priority == priority:
+        while j < n and waiting[j].task.priority == priority:
             j += 1
-        block = [w for w in waiting[i:j] if id(w) not in gone]
-        for own_only in (True, False) if glide else (True,):
+        for own_only in passes:
+            if not free:
+                break
             groups = {m.group for m in free}
-            for job in block:
+            broadest = min(groups)
+            for k in range(i, j):
                 if not free:
                     break
+                job = waiting[k]
                 group = job.task.group
-                if id(job) in gone or (group not in groups if own_only else min(groups) >= group):
+                if own_only:
+                    if k in taken or group not in groups:
+                        continue
+                elif now - job.arrival < glide_after:
+                    break  # the rest of this priority arrived later still
+                elif k in taken or broadest >= group:
                     continue
                 crew = _crew(free, job, now, own_only, glide, glide_after)
                 if crew:
                     assignments.append((job, crew))
-                    gone.add(id(job))
+                    taken.add(k)
                     free = [m for m in free if m not in crew]
-                    groups = {m.group for m in free}
+                    if free:
+                        groups = {m.group for m in free}
+                        broadest = min(groups)
         i = j
-    return assignments, expired
+    return assignments

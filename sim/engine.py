@@ -157,11 +157,9 @@ class _Ward:
     def _dispatch(self, _event: Event) -> None:
         self.pending = False
         env, now, log = self.env, self.env.now, self.log
-        assignments, expired = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after)
-        if assignments or expired:
-            done = {id(j) for j in expired}
-            for job in expired:
-                log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, job.drop_at))
+        assignments = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after)
+        if assignments:
+            done = set()
             for job, crew in assignments:
                 done.add(id(job))
                 end = now + job.duration
@@ -172,14 +170,27 @@ class _Ward:
                 log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
                 env.timeout(job.duration).callbacks.append(
                     lambda _, job=job, crew=crew: self._done(job, crew))
-            keep = [i for i, j in enumerate(self.waiting) if id(j) not in done]
-            self.waiting = [self.waiting[i] for i in keep]
-            self.keys = [self.keys[i] for i in keep]
-        if self.glide and self.new_jobs:
-            for job in self.new_jobs:
-                if job.start is None and job.task.group > 0 and self.model.glide_after > 0:
-                    env.timeout(self.model.glide_after).callbacks.append(lambda _: self._request())
+            self._remove(done)
+        for job in self.new_jobs:
+            if job.start is not None:
+                continue
+            if self.glide and job.task.group > 0 and self.model.glide_after > 0:
+                env.timeout(self.model.glide_after).callbacks.append(lambda _: self._request())
+            if job.task.drop_after is not None:
+                env.timeout(job.task.drop_after).callbacks.append(lambda _, job=job: self._drop(job))
         self.new_jobs.clear()
+
+    def _remove(self, jobs: set[int]) -> None:
+        """Take the jobs with these ids out of the waiting queue."""
+        keep = [i for i, j in enumerate(self.waiting) if id(j) not in jobs]
+        self.waiting = [self.waiting[i] for i in keep]
+        self.keys = [self.keys[i] for i in keep]
+
+    def _drop(self, job: Job) -> None:
+        """A task not started by its drop time is missed."""
+        if job.start is None:
+            self._remove({id(job)})
+            self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, self.env.now))
 
     def _done(self, job: Job, crew: list[Member]) -> None:
         now = self.env.now
@@ -202,11 +213,7 @@ class _Ward:
             if np.isnan(log.duty_end[m.index]) and not duty.absent and duty.start < horizon:
                 log.duty_end[m.index] = max(duty.end, m.free_at) if m.busy else duty.end
         for job in self.waiting:
-            drop = job.drop_at
-            if drop is not None and drop < horizon:
-                log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, drop))
-            else:
-                log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, WAITING, None))
+            log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, WAITING, None))
         return log
 
 

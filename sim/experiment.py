@@ -9,8 +9,7 @@ Per-replication KPIs are small and kept; per-task and per-staff rows are handed 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +17,7 @@ import pandas as pd
 from sim.engine import simulate
 from sim.metrics import replication_kpis, summarise, tidy_staff, tidy_tasks
 from sim.model import WardModel
+from sim.parallel import map_unordered
 from sim.rng import Streams
 
 
@@ -63,18 +63,6 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _map(jobs: list[tuple], workers: int) -> Iterator[Replication]:
-    """Run ``run_one`` over ``jobs`` in this process or a pool; yields as they finish."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield run_one(*job)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_one, *job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
-
-
 def run_replications(
     model: WardModel,
     replications: int,
@@ -83,6 +71,8 @@ def run_replications(
     *,
     detail: bool = True,
     workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
     on_replication: Callable[[Replication], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     skip: Iterable[int] = (),
@@ -103,7 +93,7 @@ def run_replications(
     done = set(skip)
     jobs = [(model, seed, r, warmup_days, detail) for r in range(replications) if r not in done]
     kpis = []
-    for i, rep in enumerate(_map(jobs, workers), start=1):
+    for i, rep in enumerate(map_unordered(run_one, jobs, workers, executor, scheduler), start=1):
         kpis.append(rep.kpis)
         if on_replication is not None:
             on_replication(rep)

@@ -52,20 +52,19 @@ def _cell(summary: pd.DataFrame, kpi: str, fmt: str, percent: bool = False, **ke
 
 
 def utilisation_table(summary: pd.DataFrame, model: WardModel) -> pd.DataFrame:
-    """Group × (shift, day type) utilisation, plus the group's overall utilisation."""
-    rows = {}
+    """Utilisation with shifts × day types as rows and staff groups as columns."""
     util = summary[summary["kpi"] == "utilisation"]
-    for group in model.group_ids:
-        if not (util["group"] == group).any():
-            continue
-        row = {"all shifts": _cell(summary, "utilisation", "{:.1f}", True, group=group, shift="all")}
-        for shift in model.shift_names:
-            for day_type in DAY_TYPES:
-                if _pick(util, "utilisation", group=group, shift=shift, day_type=day_type) is not None:
-                    row[f"{shift} {day_type}"] = _cell(util, "utilisation", "{:.1f}", True,
-                                                       group=group, shift=shift, day_type=day_type)
-        rows[group] = row
-    return pd.DataFrame.from_dict(rows, orient="index").fillna("–")
+    groups = [g for g in model.group_ids if (util["group"] == g).any()]
+    rows: dict[str, dict[str, str]] = {}
+    for shift in model.shift_names:
+        for day_type in DAY_TYPES:
+            if ((util["shift"] == shift) & (util["day_type"] == day_type)).any():
+                rows[f"{shift} {day_type}"] = {
+                    g: _cell(util, "utilisation", "{:.1f}", True, group=g, shift=shift,
+                             day_type=day_type) for g in groups}
+    rows["all shifts"] = {g: _cell(util, "utilisation", "{:.1f}", True, group=g, shift="all")
+                          for g in groups}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=groups)
 
 
 def group_table(summary: pd.DataFrame, model: WardModel) -> pd.DataFrame:
