@@ -1,4 +1,4 @@
-"""Command line: ``wardsim run|validate``. The only module that prints or exits.
+"""Command line: ``wardsim run|validate|compare|sweep``. The only module that prints or exits.
 
 A problem with the user's input (scenario file, arguments, output folder) is told in one
 line on stderr with exit code 2, and no results folder is left behind.
@@ -7,20 +7,24 @@ line on stderr with exit code 2, and no results folder is left behind.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import platform
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from sim import __version__
-from sim.experiment import default_workers, run_replications
-from sim.model import build_model, coverage_gaps
-from sim.output import RunWriter, sha256
-from sim.report import run_report
-from sim.scenario import ScenarioError, load
+from sim.compare import compare, freed_nurse_hours, over_threshold, worse_categories
+from sim.experiment import Results, default_workers, run_replications
+from sim.model import WardModel, build_model, coverage_gaps
+from sim.output import AtomicFolder, RunWriter, sha256, write_json
+from sim.parallel import EXECUTORS
+from sim.report import compare_report, run_report
+from sim.scenario import Scenario, ScenarioError, load
 
 
 class UsageError(Exception):
@@ -54,22 +58,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate a scenario and write tidy results")
     run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("--replications", "-n", type=_positive, default=10, help="default 10")
-    run.add_argument("--seed", type=int, default=12345, help="default 12345")
-    run.add_argument("--days", type=_positive, help="override the scenario's calendar days")
-    run.add_argument("--warmup-days", type=_non_negative, default=0,
-                     help="days left out of summaries (default 0)")
-    run.add_argument("--out", help="results folder (default results/<scenario>-<time>)")
-    run.add_argument("--workers", type=_positive, default=None,
-                     help="processes to use (default: every core)")
+    _common(run)
     run.add_argument("--no-detail", action="store_true",
                      help="do not write one row per task (tasks.parquet)")
     run.set_defaults(func=cmd_run)
+
+    compare = sub.add_parser("compare", help="compare a baseline with variants (common random numbers)")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="baseline file first, then one or more variants")
+    _common(compare)
+    compare.add_argument("--max-utilisation", type=float, default=0.85,
+                         help="flag groups and intervals above this utilisation (default 0.85)")
+    compare.add_argument("--detail", action="store_true", help="also write one row per task")
+    compare.add_argument("--independent-streams", action="store_true",
+                         help="give each scenario its own seed (for measuring what CRN gains)")
+    compare.set_defaults(func=cmd_compare)
 
     validate = sub.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help="scenario YAML file")
     validate.set_defaults(func=cmd_validate)
     return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that simulates."""
+    parser.add_argument("--replications", "-n", type=_positive, default=10, help="default 10")
+    parser.add_argument("--seed", type=int, default=12345, help="default 12345")
+    parser.add_argument("--days", type=_positive, help="override the scenario's calendar days")
+    parser.add_argument("--warmup-days", type=_non_negative, default=0,
+                        help="days left out of summaries (default 0)")
+    parser.add_argument("--out", help="results folder (default results/<name>-<time>)")
+    parser.add_argument("--workers", type=_positive, default=None,
+                        help="local processes (default: every core)")
+    parser.add_argument("--executor", choices=EXECUTORS, default="local",
+                        help="local processes, or a Dask cluster (needs --scheduler)")
+    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -86,36 +109,105 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Simulate, write results atomically, print the summary tables."""
-    scenario = load(args.scenario)
-    model = build_model(scenario, source=args.scenario, days=args.days)
-    if args.warmup_days >= model.calendar.days:
-        raise UsageError(f"--warmup-days {args.warmup_days} must be less than the "
+def _model(path: str, days: int | None, warmup_days: int) -> tuple[Scenario, WardModel]:
+    scenario = load(path)
+    model = build_model(scenario, source=path, days=days)
+    if warmup_days >= model.calendar.days:
+        raise UsageError(f"--warmup-days {warmup_days} must be less than the "
                          f"{model.calendar.days} simulated days")
+    return scenario, model
+
+
+def _out(args: argparse.Namespace, name: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("results") / f"{Path(args.scenario).stem}-{stamp}"
+    return Path(args.out) if args.out else Path("results") / f"{name}-{stamp}"
+
+
+def _simulate(model: WardModel, path: str, seed: int, args: argparse.Namespace, folder: Path,
+              detail: bool) -> Results:
+    """Run the replications of one scenario into ``folder`` (atomically), with a progress bar."""
     workers = args.workers or default_workers()
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
-    with RunWriter(out) as writer, tqdm(total=args.replications, desc="replications",
-                                        unit="rep", disable=None, file=sys.stderr) as bar:
+    with RunWriter(folder) as writer, tqdm(total=args.replications, desc=model.name[:30],
+                                           unit="rep", disable=None, file=sys.stderr) as bar:
         results = run_replications(
-            model, args.replications, args.seed, args.warmup_days, detail=not args.no_detail,
-            workers=workers, on_replication=writer.add, on_progress=lambda *_: bar.update(1),
+            model, args.replications, seed, args.warmup_days, detail=detail, workers=workers,
+            executor=args.executor, scheduler=args.scheduler, on_replication=writer.add,
+            on_progress=lambda *_: bar.update(1),
         )
-        meta = {
-            "scenario": scenario.name, "scenario_file": str(args.scenario),
-            "scenario_sha256": sha256(args.scenario), "seed": args.seed,
-            "replications": args.replications, "days": model.calendar.days,
-            "warmup_days": args.warmup_days, "workers": workers, "wardsim_version": __version__,
-            "python": platform.python_version(), "started": started.isoformat(timespec="seconds"),
+        writer.finish(results, {
+            "scenario": model.name, "scenario_file": str(path), "scenario_sha256": sha256(path),
+            "seed": seed, "replications": args.replications, "days": model.calendar.days,
+            "warmup_days": args.warmup_days, "workers": workers, "executor": args.executor,
+            "wardsim_version": __version__, "python": platform.python_version(),
+            "started": started.isoformat(timespec="seconds"),
             "ended": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "wall_seconds": round(time.perf_counter() - clock, 3),
-        }
-        folder = writer.finish(results, meta)
+        })
+    return results
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Simulate, write results atomically, print the summary tables."""
+    _, model = _model(args.scenario, args.days, args.warmup_days)
+    folder = _out(args, Path(args.scenario).stem)
+    results = _simulate(model, args.scenario, args.seed, args, folder, not args.no_detail)
     print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed))
     print(f"\nResults written to {folder}/ (tasks.parquet, staff.parquet, summary.csv, "
           "replications.csv, run.json)")
+    return 0
+
+
+def _labels(paths: list[str]) -> list[str]:
+    """Short unique scenario labels from file names."""
+    labels: list[str] = []
+    for path in paths:
+        label = Path(path).stem
+        while label in labels:
+            label += "_2"
+        labels.append(label)
+    return labels
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run every scenario with the same streams and compare each with the first."""
+    if len(args.scenarios) < 2:
+        raise UsageError("compare needs a baseline and at least one variant")
+    if not 0 < args.max_utilisation <= 1:
+        raise UsageError(f"--max-utilisation must be between 0 and 1, got {args.max_utilisation}")
+    labels = _labels(args.scenarios)
+    models = [dataclasses.replace(_model(p, args.days, args.warmup_days)[1], name=label)
+              for p, label in zip(args.scenarios, labels, strict=True)]
+    seeds = [args.seed if not args.independent_streams or i == 0 else
+             int(np.random.SeedSequence([args.seed, i]).generate_state(1)[0])
+             for i in range(len(models))]
+    with AtomicFolder(_out(args, "compare")) as top:
+        results = [_simulate(model, path, seed, args, top.tmp / label, args.detail)
+                   for model, path, seed, label in zip(models, args.scenarios, seeds, labels, strict=True)]
+        comparison = compare(results, models, labels)
+        comparison.to_csv(top.tmp / "comparison.csv", index=False)
+        freed = freed_nurse_hours(comparison, labels[0])
+        busy = over_threshold(comparison, args.max_utilisation)
+        worse = worse_categories(comparison, labels[0])
+        for name, frame in (("freed_nurse_hours", freed), ("over_threshold", busy),
+                            ("worse_categories", worse)):
+            frame.to_csv(top.tmp / f"{name}.csv", index=False)
+        write_json(top.tmp / "run.json", {
+            "scenarios": args.scenarios, "labels": labels, "seeds": seeds,
+            "common_random_numbers": not args.independent_streams,
+            "replications": args.replications, "warmup_days": args.warmup_days,
+            "max_utilisation": args.max_utilisation, "wardsim_version": __version__})
+        folder = top.commit()
+    paired = "paired by replication" if all(comparison["paired"]) else \
+        "some scenarios do not share the baseline's tasks or beds: those differences are unpaired (Welch)"
+    header = (f"{len(labels)} scenarios × {args.replications} replications × {models[0].calendar.days} days "
+              f"(warm-up {args.warmup_days}), seed {args.seed}, "
+              f"{'independent streams' if args.independent_streams else 'common random numbers'}; "
+              f"differences to {labels[0]} are {paired}.")
+    group_ids = list(dict.fromkeys(g for m in models for g in m.group_ids))
+    print(compare_report(comparison, labels, group_ids, freed, busy, worse,
+                         args.max_utilisation, header))
+    print(f"\nResults written to {folder}/ (comparison.csv, and each scenario's own files)")
     return 0
 
 

@@ -18,7 +18,7 @@ from sim.model import WardModel
 from sim.scenario import PRIORITIES
 
 STATUS = np.array(["done", "waiting", "missed"])
-KPI_KEYS = ["kpi", "group", "category", "shift", "day_type"]
+KPI_KEYS = ["kpi", "group", "category", "shift", "day_type", "interval"]
 ALL = "all"
 
 
@@ -152,28 +152,52 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
 
 
 def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel, warmup_days: int = 0) -> pd.DataFrame:
-    """The KPIs of one replication (warm-up left out) as tidy rows: kpi, keys, value."""
+    """The KPIs of one replication (warm-up left out) as tidy rows: kpi, keys, value.
+
+    Keys a KPI is broken down by hold a value; keys it is summed over hold ``all``; keys
+    that do not apply are empty. ``group`` is a staff group, ``nurses`` (every group marked
+    ``nurse: true``) or ``all`` (the ward); for task KPIs it is the group the task is placed on.
+    """
     weeks = max(model.calendar.days - warmup_days, 1e-9) / 7.0
     rows: list[tuple] = []
+
+    def add(kpi: str, group: str, value: float, category: str = "", shift: str = ALL,
+            day_type: str = ALL, interval: str = ALL) -> None:
+        rows.append((kpi, group, category, shift, day_type, interval, float(value)))
+
     st = staff[~staff["warmup"]] if len(staff) else staff
     if len(st):
+        nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
         for keys, g in st.groupby(["group", "shift", "day_type"], sort=False):
-            rows.append(("utilisation", keys[0], "", keys[1], keys[2], _ratio(g)))
+            add("utilisation", keys[0], _ratio(g), shift=keys[1], day_type=keys[2])
+        for keys, g in st.groupby(["group", "interval", "day_type"], sort=False):
+            add("utilisation", keys[0], _ratio(g), day_type=keys[2], interval=keys[1])
         for group, g in st.groupby("group", sort=False):
-            rows.append(("utilisation", group, "", ALL, ALL, _ratio(g)))
-            rows.append(("overtime_hours_per_week", group, "", ALL, ALL, g["overtime_minutes"].sum() / 60 / weeks))
-            rows.append(("other_group_hours_per_week", group, "", ALL, ALL, g["other_group_minutes"].sum() / 60 / weeks))
-            rows.append(("absent_hours_per_week", group, "", ALL, ALL, g["absent_minutes"].sum() / 60 / weeks))
+            add("utilisation", group, _ratio(g))
+            add("overtime_hours_per_week", group, g["overtime_minutes"].sum() / 60 / weeks)
+            add("other_group_hours_per_week", group, g["other_group_minutes"].sum() / 60 / weeks)
+            add("absent_hours_per_week", group, g["absent_minutes"].sum() / 60 / weeks)
+        add("overtime_hours_per_week", ALL, st["overtime_minutes"].sum() / 60 / weeks)
         cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
         hours = st.groupby("group")["on_duty_minutes"].sum() / 60
-        rows.append(("staff_cost_per_week", ALL, "", ALL, ALL,
-                     float(sum(hours[g] * cost[g] for g in hours.index)) / weeks))
+        add("staff_cost_per_week", ALL, sum(hours[g] * cost[g] for g in hours.index) / weeks)
+        ns = st[st["group"].isin(nurses)]
+        if len(ns):
+            add("utilisation", "nurses", _ratio(ns))
+            for keys, g in ns.groupby(["shift", "day_type"], sort=False):
+                add("nurse_busy_hours_per_week", "nurses", g["busy_minutes"].sum() / 60 / weeks,
+                    shift=keys[0], day_type=keys[1])
+            busy = ns["busy_minutes"].sum() / 60 / weeks
+            add("nurse_busy_hours_per_week", "nurses", busy)
+            days = range(warmup_days, model.calendar.days)
+            patients = np.mean([model.patients[d] for d in days]) if len(days) else np.nan
+            add("nurse_busy_hours_per_patient_week", "nurses", busy / patients if patients else np.nan)
     tk = tasks[~tasks["warmup"]] if len(tasks) else tasks
-    for by in ("group", "category"):
-        if not len(tk):
-            break
-        for key, g in tk.groupby(by, sort=False):
-            group, category = (key, "") if by == "group" else ("", key)
+    if len(tk):
+        groups = [(key, "", g) for key, g in tk.groupby("group", sort=False)]
+        groups += [("", key, g) for key, g in tk.groupby("category", sort=False)]
+        groups.append((ALL, ALL, tk))
+        for group, category, g in groups:
             waits = g["wait"].dropna()
             n = len(g)
             for kpi, value in (
@@ -184,9 +208,9 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
                 ("late_per_week", g["late"].sum() / weeks),
                 ("missed_share", g["missed"].mean()),
                 ("missed_per_week", g["missed"].sum() / weeks),
-                ("waiting_at_end", float((g["status"] == "waiting").sum())),
+                ("waiting_at_end", (g["status"] == "waiting").sum()),
             ):
-                rows.append((kpi, group, category, ALL, ALL, float(value)))
+                add(kpi, group, value, category=category)
     return pd.DataFrame(rows, columns=[*KPI_KEYS, "value"])
 
 
@@ -213,8 +237,9 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
 
 def summarise(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Mean over replications with a t confidence interval, per KPI and keys."""
+    keys = [k for k in KPI_KEYS if k in kpis.columns]
     rows = []
-    for keys, g in kpis.groupby(KPI_KEYS, sort=False):
+    for key, g in kpis.groupby(keys, sort=False):
         mean, low, high = t_interval(g["value"].to_numpy(), confidence)
-        rows.append((*keys, mean, low, high, int(g["value"].notna().sum())))
-    return pd.DataFrame(rows, columns=[*KPI_KEYS, "mean", "ci_low", "ci_high", "replications"])
+        rows.append((*key, mean, low, high, int(g["value"].notna().sum())))
+    return pd.DataFrame(rows, columns=[*keys, "mean", "ci_low", "ci_high", "replications"])

@@ -43,6 +43,7 @@ class WardModel:
     policy: str
     glide_after: float
     patients: tuple[int, ...]
+    beds: int = 0
     arrival_scale: float = 1.0
 
     @property
@@ -77,7 +78,7 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
         nurse_groups=frozenset(i for i, g in enumerate(scenario.groups) if g.nurse),
         cost_per_hour=tuple(g.cost_per_hour for g in scenario.groups),
         tasks=tasks, staffing=staffing, policy=scenario.dispatch.policy,
-        glide_after=scenario.dispatch.glide_after, patients=patients,
+        glide_after=scenario.dispatch.glide_after, patients=patients, beds=scenario.ward.beds,
         arrival_scale=scenario.arrivals.scale,
     )
     for task in tasks:

@@ -43,28 +43,47 @@ def sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-class RunWriter:
-    """Collects one run's files in a temporary folder and renames it when complete.
+class AtomicFolder:
+    """A results folder that appears only when complete.
 
-    Use as a context manager; call :meth:`add` per replication and :meth:`finish` at the end.
+    Files go to the hidden ``.<name>.partial`` beside it; :meth:`commit` renames it into
+    place. If the block exits without a commit the partial folder is removed, unless
+    ``keep_partial`` (a sweep keeps it so that ``--resume`` can carry on).
     """
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, keep_partial: bool = False, resume: bool = False) -> None:
         self.out_dir = Path(out_dir)
-        self.tmp = self.out_dir.parent / f".{self.out_dir.name}.partial-{os.getpid()}"
+        self.tmp = self.out_dir.parent / f".{self.out_dir.name}.partial"
+        self.keep_partial, self.resume = keep_partial, resume
+        self.committed = False
 
-    def __enter__(self) -> RunWriter:
+    def __enter__(self) -> AtomicFolder:
         if self.out_dir.exists():
             raise FileExistsError(f"{self.out_dir} already exists; choose another --out")
-        if self.tmp.exists():
+        if self.tmp.exists() and not self.resume:
             shutil.rmtree(self.tmp)
-        (self.tmp / "parts").mkdir(parents=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.tmp.exists():
+        if not self.committed and not self.keep_partial and self.tmp.exists():
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def commit(self) -> Path:
+        """Move the finished folder into place and return its path."""
+        os.rename(self.tmp, self.out_dir)
+        self.committed = True
+        return self.out_dir
+
+
+class RunWriter(AtomicFolder):
+    """One scenario's run: per-replication part files, joined and summarised at the end."""
+
+    def __enter__(self) -> RunWriter:
+        super().__enter__()
+        (self.tmp / "parts").mkdir(exist_ok=True)
+        return self
 
     def add(self, rep: Replication) -> None:
         """Write one replication's rows as part files."""
@@ -85,11 +104,13 @@ class RunWriter:
         summary.insert(0, "scenario", results.scenario)
         summary.to_csv(self.tmp / "summary.csv", index=False)
         results.kpis.to_csv(self.tmp / "replications.csv", index=False)
-        (self.tmp / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
-        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(self.tmp, self.out_dir)
-        return self.out_dir
+        write_json(self.tmp / "run.json", meta)
+        return self.commit()
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write ``data`` as readable UTF-8 JSON."""
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _write(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> None:
