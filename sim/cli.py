@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import json
+import os
 import platform
+import shutil
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
@@ -22,9 +26,11 @@ from sim.compare import compare, freed_nurse_hours, over_threshold, worse_catego
 from sim.experiment import Results, default_workers, run_replications
 from sim.model import WardModel, build_model, coverage_gaps
 from sim.output import AtomicFolder, RunWriter, sha256, write_json
-from sim.parallel import EXECUTORS
-from sim.report import compare_report, run_report
-from sim.scenario import Scenario, ScenarioError, load
+from sim.parallel import EXECUTORS, map_unordered
+from sim.report import compare_report, run_report, sweep_report
+from sim.scenario import Scenario, ScenarioError, load, load_raw
+from sim.sensitivity import measures, point_table
+from sim.sweep import DESIGNS, SweepError, check, design, parse_vary, run_point
 
 
 class UsageError(Exception):
@@ -73,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--independent-streams", action="store_true",
                          help="give each scenario its own seed (for measuring what CRN gains)")
     compare.set_defaults(func=cmd_compare)
+
+    sweep = sub.add_parser("sweep", help="vary inputs over a design and rank their influence")
+    sweep.add_argument("scenario", help="scenario YAML file")
+    sweep.add_argument("--vary", action="append", required=True, metavar="PATH=LOW:HIGH",
+                       help="a numeric field and its range; repeat for more factors")
+    sweep.add_argument("--design", choices=DESIGNS, default="lhs",
+                       help="lhs (default), sobol, grid or oat (one at a time, for a tornado)")
+    sweep.add_argument("--points", type=int, default=16,
+                       help="design points (lhs), base points (sobol), levels per factor (grid, oat)")
+    _common(sweep)
+    sweep.add_argument("--resume", action="store_true",
+                       help="carry on a killed sweep in the same --out folder")
+    sweep.set_defaults(func=cmd_sweep)
 
     validate = sub.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help="scenario YAML file")
@@ -211,12 +230,64 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run every design point (resumable), then rank the factors for each KPI."""
+    if args.resume and not args.out:
+        raise UsageError("--resume needs the --out folder of the sweep to carry on")
+    source = args.scenario
+    raw = load_raw(Path(source))
+    _model(source, args.days, args.warmup_days)  # the base must be valid before anything else
+    factors = check(raw, [parse_vary(v) for v in args.vary], source)
+    values = design(args.design, factors, args.points, args.seed)
+    spec = {"scenario_file": source, "scenario_sha256": sha256(source), "design": args.design,
+            "points": args.points, "factors": [dataclasses.asdict(f) for f in factors],
+            "replications": args.replications, "seed": args.seed, "days": args.days,
+            "warmup_days": args.warmup_days, "wardsim_version": __version__}
+    folder = _out(args, f"sweep-{Path(source).stem}")
+    with AtomicFolder(folder, keep_partial=True, resume=args.resume) as top:
+        spec_file, parts = top.tmp / "spec.json", top.tmp / "points"
+        if spec_file.exists() and json.loads(spec_file.read_text(encoding="utf-8")) != spec:
+            raise UsageError(f"{top.tmp} holds a different sweep; use another --out or drop --resume")
+        write_json(spec_file, spec)
+        parts.mkdir(exist_ok=True)
+        done = {int(p.stem.split("-")[1]) for p in parts.glob("point-*.parquet")}
+        jobs = [(raw, source, i, values[i].tolist(), factors, args.replications, args.seed,
+                 args.warmup_days, args.days) for i in range(len(values)) if i not in done]
+        try:
+            with tqdm(total=len(values), initial=len(done), desc="design points", unit="point",
+                      disable=None, file=sys.stderr) as bar:
+                for index, frame in map_unordered(run_point, jobs, args.workers or default_workers(),
+                                                  args.executor, args.scheduler):
+                    target = parts / f"point-{index:06d}.parquet"
+                    frame.to_parquet(target.with_suffix(".tmp"), index=False)
+                    os.replace(target.with_suffix(".tmp"), target)
+                    bar.update(1)
+        except KeyboardInterrupt:
+            print(f"wardsim: interrupted; finished points are kept – carry on with "
+                  f"--resume --out {folder}", file=sys.stderr)
+            return 130
+        kpis = pd.concat([pd.read_parquet(p) for p in sorted(parts.glob("point-*.parquet"))],
+                         ignore_index=True)
+        table = point_table(kpis, factors, values)
+        sensitivity = measures(args.design, kpis, factors, values, args.seed)
+        table.to_csv(top.tmp / "points.csv", index=False)
+        sensitivity.to_csv(top.tmp / "sensitivity.csv", index=False)
+        kpis.to_csv(top.tmp / "replications.csv", index=False)
+        shutil.rmtree(parts)
+        folder = top.commit()
+    header = (f"Sweep of {source}: {args.design} design, {len(values)} points × "
+              f"{args.replications} replications, seed {args.seed} (same streams at every point).")
+    print(sweep_report(sensitivity, args.design, header))
+    print(f"\nResults written to {folder}/ (points.csv, sensitivity.csv, replications.csv, spec.json)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``wardsim`` command; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
-    except (ScenarioError, UsageError) as err:
+    except (ScenarioError, UsageError, SweepError) as err:
         print(f"wardsim: error: {err}", file=sys.stderr)
         return 2
     except FileExistsError as err:

@@ -181,3 +181,23 @@ def compare_report(comparison: pd.DataFrame, labels: list[str], group_ids: list[
         parts.append("No task category waits longer or is late more often than in the baseline "
                      "beyond the 95% CI.")
     return "\n\n".join(parts)
+
+
+def sweep_report(sensitivity: pd.DataFrame, kind: str, header: str) -> str:
+    """The text printed after ``wardsim sweep``: factors ranked for the headline KPIs."""
+    measure = {"sobol": "ST", "oat": "tornado"}.get(kind, "src")
+    label = {"ST": "total Sobol' index", "tornado": "KPI at HIGH minus at LOW",
+             "src": "standardised regression coefficient"}[measure]
+    parts = [header, f"Factors ranked by influence ({label}, with 95% CI):"]
+    for kpi, group, category, name, fmt, _ in HEADLINE:
+        rows = sensitivity[(sensitivity["kpi"] == kpi) & (sensitivity["group"] == group)
+                           & (sensitivity["category"] == category)
+                           & (sensitivity["measure"] == measure)].sort_values("rank")
+        if not len(rows):
+            continue
+        show = "{:.3g}" if measure != "tornado" else fmt
+        cells = [f"  {int(r['rank'])}. {r['factor']}: {show.format(r['value'])} "
+                 f"[{show.format(r['ci_low'])}, {show.format(r['ci_high'])}]"
+                 for _, r in rows.iterrows()]
+        parts.append(f"{name}:\n" + "\n".join(cells))
+    return "\n\n".join(parts)
