@@ -15,6 +15,7 @@ service are recorded with their (later) end, tasks never started as waiting or m
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,7 +126,9 @@ class _Ward:
                 member.idle_since = env.now
                 self.idle.append(member)
                 self._request()
-            elif not member.busy:
+            elif not member.busy and math.isnan(self.log.duty_end[i]):
+                # not busy and not already gone (a task ending at this instant may have
+                # let the member leave before this event ran)
                 self.idle.remove(member)
                 self.log.duty_end[i] = env.now
 

@@ -228,9 +228,9 @@ def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
     mean = float(x.mean())
     if x.size < 2:
         return mean, np.nan, np.nan
-    sem = stats.sem(x)
-    if sem == 0:
+    if np.ptp(x) == 0:  # equal values: no spread (sem may not be exactly 0 in floating point)
         return mean, mean, mean
+    sem = stats.sem(x)
     low, high = stats.t.interval(confidence, x.size - 1, loc=mean, scale=sem)
     return mean, float(low), float(high)
 

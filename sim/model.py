@@ -82,8 +82,13 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
         arrival_scale=scenario.arrivals.scale,
     )
     for task in tasks:
-        if not any(_can_do(model, task, g, s, dt) for g, s in _rostered(model) for dt in DAY_TYPES):
+        most = max(int(_eligible_heads(model, task, dt).max()) for dt in DAY_TYPES)
+        if most == 0:
             raise ScenarioError(source, f"tasks.{task.id}.group", _nobody(model, task))
+        if most < task.staff:
+            raise ScenarioError(source, f"tasks.{task.id}.staff",
+                                f"needs {task.staff} staff at once, but at most {most} who may do it "
+                                "are on duty together")
     return model
 
 
@@ -92,6 +97,28 @@ def _nobody(model: WardModel, task: TaskType) -> str:
     need = f" holding {task.requires!r}" if task.requires else ""
     broader = " or a broader group" if model.policy == "glide" else ""
     return f"nobody on the roster may do this task: no {who}{broader}{need} is on any shift"
+
+
+def _eligible_heads(model: WardModel, task: TaskType, day_type: str) -> np.ndarray:
+    """Per clock minute, how many rostered people may take ``task`` on a day of ``day_type``.
+
+    A shift counts over its clock minutes with the type of the day it starts; absence is
+    ignored (this is the plan, not a draw).
+    """
+    shifts = {s.name: s for s in model.staffing.shifts}
+    heads = np.zeros(MINUTES_PER_DAY, dtype=int)
+    for group, shift in _rostered(model):
+        allowed = group == task.group or (model.policy == "glide" and group < task.group)
+        n = _on_duty(model, group, shift, day_type)
+        if not allowed or n == 0:
+            continue
+        if task.requires is not None:
+            n = model.staffing.certified(task.requires, group, n)
+        pieces = ((0, MINUTES_PER_DAY),) if shift == CONTINUOUS else \
+            span_pieces(shifts[shift].start, shifts[shift].end)
+        for a, b in pieces:
+            heads[a:b] += n
+    return heads
 
 
 def _calendar(scenario: Scenario, days: int | None) -> Calendar:
@@ -258,37 +285,22 @@ def _on_duty(model: WardModel, group: int, shift: str, day_type: str) -> int:
     return model.staffing.head_count(group, shift, day_type)
 
 
-def _can_do(model: WardModel, task: TaskType, group: int, shift: str, day_type: str) -> bool:
-    """Could someone of ``group`` on ``shift`` take ``task`` (ignoring absence)?"""
-    allowed = group == task.group or (model.policy == "glide" and group < task.group)
-    n = _on_duty(model, group, shift, day_type)
-    if not allowed or n == 0:
-        return False
-    return task.requires is None or model.staffing.certified(task.requires, group, n) > 0
-
-
 def coverage_gaps(model: WardModel) -> pd.DataFrame:
-    """Task × interval × day type where the task can arrive but nobody rostered may do it.
+    """Task × interval × day type where the task can arrive but too few rostered may do it.
 
-    A shift covers the clock minutes from its start to its end on the day type of the day it
-    starts; absence is ignored (this is the plan, not a draw).
+    ``uncovered_minutes`` counts the clock minutes of the interval in which the task can
+    arrive and fewer than its ``staff`` eligible people are on duty (absence ignored).
     """
-    shifts = {s.name: s for s in model.staffing.shifts}
     rows = []
+    present = [dt for dt in DAY_TYPES if dt in set(model.calendar.day_types())]
     for task in model.tasks:
-        for day_type in DAY_TYPES:
-            needed = _task_pieces(model, task, day_type)
+        for day_type in present:
+            needed = _mask(_task_pieces(model, task, day_type))
+            if not needed.any():
+                continue
+            short = _eligible_heads(model, task, day_type) < task.staff
             for interval in model.calendar.intervals:
-                wanted = _mask(needed) & _mask(interval.pieces)
-                if not wanted.any():
-                    continue
-                covered = []
-                for group, shift in _rostered(model):
-                    if not _can_do(model, task, group, shift, day_type):
-                        continue
-                    span = ((0, MINUTES_PER_DAY),) if shift == CONTINUOUS else span_pieces(shifts[shift].start, shifts[shift].end)
-                    covered.extend(span)
-                uncovered = int((wanted & ~_mask(covered)).sum())
+                uncovered = int((needed & _mask(interval.pieces) & short).sum())
                 if uncovered > 0:
                     rows.append({
                         "task_id": task.id, "task": task.name, "group": model.group_ids[task.group],

@@ -43,6 +43,16 @@ def _per_day_type(value: Any) -> Any:
     return {"weekday": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
+def _clock_text(value: Any) -> Any:
+    """YAML reads an unquoted 14:30 as the number 870 (base 60): ask for quotes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f'write clock times in quotes, e.g. "07:30" (an unquoted time was read as the number {value})')
+    return value
+
+
+Clock = Annotated[str, BeforeValidator(_clock_text)]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -94,7 +104,7 @@ class CalendarSpec(_Frozen):
     days: int = Field(default=28, gt=0)
     start: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
     holidays: tuple[Annotated[int, Field(ge=0)], ...] = ()
-    weekday_daytime: str = "08:00-15:00"
+    weekday_daytime: Clock = "08:00-15:00"
 
 
 class Group(_Frozen):
@@ -109,8 +119,8 @@ class Group(_Frozen):
 class ShiftSpec(_Frozen):
     """A shift (vakt) by clock times; an end before the start runs past midnight."""
 
-    start: str
-    end: str
+    start: Clock
+    end: Clock
 
 
 class DurationSpec(_Frozen):
@@ -153,7 +163,7 @@ class Task(_Frozen):
     requires: str | None = None
     per: Literal["patient", "ward"] = "patient"
     when: dict[str, PerDayType] | None = None
-    at: tuple[str, ...] | None = None
+    at: tuple[Clock, ...] | None = None
     jitter: float = Field(default=0.0, ge=0)
     day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = None
     repeat: Literal["after_done"] | None = None
@@ -193,7 +203,7 @@ class Scenario(_Frozen):
     intervals: dict[str, str] | None = None
     groups: tuple[Group, ...] = Field(min_length=1)
     shifts: dict[str, ShiftSpec] = Field(default_factory=dict)
-    roster: dict[str, int | dict[str, PerDayTypeCount]]
+    roster: dict[str, Annotated[int, Field(ge=0)] | dict[str, PerDayTypeCount]]
     certifications: dict[str, dict[str, Literal["all"] | float]] = Field(default_factory=dict)
     absence: dict[str, float] = Field(default_factory=dict)
     dispatch: DispatchSpec = Field(default_factory=DispatchSpec)
@@ -302,10 +312,14 @@ def _apply_move(merged: dict[str, Any], move: Any, file: str) -> None:
     if not isinstance(move, dict):
         raise ScenarioError(file, "move", "must map task ids to their new group, e.g. {blodprove: helsefagarbeider}")
     tasks = {t.get("id"): t for t in merged.get("tasks", []) if isinstance(t, dict)}
+    groups = [g.get("id") for g in merged.get("groups", []) if isinstance(g, dict)]
     for task_id, group in move.items():
         if task_id not in tasks:
             raise ScenarioError(file, f"move.{task_id}", f"no task {task_id!r}{_suggest(task_id, tasks)}")
-        tasks[task_id]["group"] = group
+        if groups and group not in groups:
+            raise ScenarioError(file, f"move.{task_id}", f"{group!r} is not a staff group{_suggest(group, groups)}")
+        tasks[task_id] = merge(tasks[task_id], {"group": group})
+    merged["tasks"] = [tasks.get(t.get("id"), t) if isinstance(t, dict) else t for t in merged.get("tasks", [])]
 
 
 def _suggest(word: Any, allowed: Any) -> str:
@@ -319,8 +333,8 @@ def _suggest(word: Any, allowed: Any) -> str:
 
 def _to_scenario_error(err: ValidationError, raw: Any, source: str) -> ScenarioError:
     """Turn pydantic's error list into the single most specific, readable message."""
-    best = max(err.errors(), key=lambda e: len(_readable_loc(raw, e["loc"])[0]))
-    field, node_loc = _readable_loc(raw, best["loc"])
+    best = max(err.errors(), key=lambda e: len(_readable_loc(raw, e["loc"], e["type"])[0]))
+    field, node_loc = _readable_loc(raw, best["loc"], best["type"])
     kind, given = best["type"], best.get("input")
     if kind == "extra_forbidden":
         key = str(best["loc"][-1])
@@ -336,7 +350,7 @@ def _to_scenario_error(err: ValidationError, raw: Any, source: str) -> ScenarioE
     return ScenarioError(source, field, message)
 
 
-def _readable_loc(raw: Any, loc: tuple[Any, ...]) -> tuple[str, list[Any]]:
+def _readable_loc(raw: Any, loc: tuple[Any, ...], kind: str = "") -> tuple[str, list[Any]]:
     """Map a pydantic error location onto the user's data: ``tasks.blodprove.minutes``.
 
     Location parts that are not in the data (union branch tags, validator names) are
@@ -361,7 +375,7 @@ def _readable_loc(raw: Any, loc: tuple[Any, ...]) -> tuple[str, list[Any]]:
                 parts.append(label)
             path.append(key)
             node = item
-        elif last:
+        elif last and kind in ("missing", "extra_forbidden"):
             parts.append(str(key))
     return ".".join(parts), path
 

@@ -110,12 +110,13 @@ def _tornado(kpis: pd.DataFrame, key: tuple, factors: list[Factor], values: np.n
 
 
 def _rank(found: list[tuple], kind: str) -> list[tuple]:
-    """Attach a rank (1 = most influential) by |value|; Sobol' ranks by the total index."""
+    """Attach a rank (1 = most influential) by |value|; Sobol' ranks by the total index.
+
+    Ties share the lowest place (rank ``max``), so factors that move a KPI no more than
+    the others are never reported ahead of them; an unknown (NaN) measure ranks last.
+    """
     order_by = "ST" if kind == "sobol" else None
-    size = {}
-    for name, measure, value, *_ in found:
-        if order_by is None or measure == order_by:
-            size[name] = -1.0 if np.isnan(value) else abs(value)
-    ordered = sorted(size, key=lambda n: -size[n])
-    rank = {n: i + 1 for i, n in enumerate(ordered)}
-    return [(*r, rank[r[0]]) for r in found]
+    size = {name: (-1.0 if np.isnan(value) else abs(value))
+            for name, measure, value, *_ in found if order_by is None or measure == order_by}
+    ranks = pd.Series(size).rank(ascending=False, method="max").astype(int)
+    return [(*r, int(ranks[r[0]])) for r in found]

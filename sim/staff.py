@@ -100,12 +100,12 @@ class Staffing:
         shifts = {s.name: s for s in self.shifts}
         horizon = calendar.horizon
         out: list[Duty] = []
-        for group, shift_name, _ in self.counts:
+        for group, shift_name, per_type in self.counts:
             shift = shifts[shift_name]
             rate = self.absence[group]
             draws = None
             if streams is not None and rate > 0:
-                width = max(_ABSENCE_BLOCK, *(max(per_type) for _, _, per_type in self.counts))
+                width = max(_ABSENCE_BLOCK, *per_type)
                 rng = streams.generator("absence", self.group_ids[group], shift_name)
                 draws = rng.random((calendar.days + 1, width))
             for day in range(-1, calendar.days):

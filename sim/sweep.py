@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from sim.model import build_model
 from sim.scenario import ScenarioError, _suggest, from_dict
 
 DESIGNS = ("lhs", "sobol", "grid", "oat")
+#: Fields that hold whole numbers (head counts, beds, days, crew size): their values are rounded.
+_WHOLE = re.compile(r"^(roster\.|ward\.beds$|calendar\.days$|tasks\.[^.]+\.staff$)")
 #: Multipliers that exist with a default even when a file does not mention them.
 MULTIPLIERS = {"durations.scale": 1.0, "arrivals.scale": 1.0}
 
@@ -92,10 +95,11 @@ def base_value(raw: dict, path: str) -> tuple[float, bool]:
             break  # a single number stands for every day type
         node = _step(node, part, ".".join(parts[:i]))
     if isinstance(node, dict) and node and set(node) <= set(DAY_TYPES):
-        node = node.get("weekday", next(iter(node.values())))
+        raise SweepError(f"{path} has a value per day type; vary {path}.weekday, "
+                         f"{path}.weekend or {path}.holiday")
     if isinstance(node, bool) or not isinstance(node, (int, float)):
         raise SweepError(f"{path}: {node!r} is not a number and cannot be varied")
-    return float(node), isinstance(node, int)
+    return float(node), bool(_WHOLE.match(path))
 
 
 def with_value(raw: dict, path: str, value: float) -> dict:
@@ -109,7 +113,8 @@ def with_value(raw: dict, path: str, value: float) -> dict:
             if child is None and path in MULTIPLIERS:
                 child = node[part] = {}
             elif isinstance(child, (int, float)) and parts[-1] in DAY_TYPES:
-                child = node[part] = {"weekday": child}
+                # one number for every day type: keep it for the day types not varied
+                child = node[part] = dict.fromkeys(DAY_TYPES, child)
             node = child
         else:
             node = next(item for item in node if item.get("id") == part)

@@ -1,0 +1,403 @@
+"""Metrics: exact clipping of spans to interval windows, tidy frames, KPIs, confidence intervals.
+
+The clipping tests use a hand-built :class:`~sim.engine.EventLog` (so every expected minute
+is written down) and one deterministic engine run (fixed durations, clock-time arrivals).
+A minute belongs to the calendar day it falls on: a busy span from 23:30 to 00:30 is half
+in day 0's ``22-07`` window and half in day 1's. Overtime is measured in the windows
+after the planned shift end. The CI helper is checked at its edges (no data, one value,
+zero variance) and against ``scipy.stats.t.interval``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import base_dict
+from scipy import stats
+
+from sim.engine import MISSED, WAITING, EventLog
+from sim.experiment import run_one
+from sim.metrics import (
+    KPI_KEYS,
+    _covered,
+    replication_kpis,
+    summarise,
+    t_interval,
+    tidy_staff,
+    tidy_tasks,
+)
+from sim.model import WardModel, build_model
+from sim.scenario import from_dict
+from sim.staff import Duty
+
+NURSE, HFA = 0, 1           # group indices of base_dict: sykepleier, helsefagarbeider
+STELL, MEDISIN = 0, 1       # task indices: stell is on helsefagarbeider, medisin on sykepleier
+NONE: frozenset[str] = frozenset()
+
+
+def _model(days: int, **changes: object) -> WardModel:
+    return build_model(from_dict(base_dict(**changes)), days=days)
+
+
+def _rows(staff: pd.DataFrame, group: str, shift: str) -> dict[tuple[int, str], dict[str, float]]:
+    """(day, interval) -> the minute columns of one group and shift."""
+    sel = staff[(staff["group"] == group) & (staff["shift"] == shift)]
+    cols = ["on_duty_minutes", "busy_minutes", "other_group_minutes", "overtime_minutes",
+            "absent_minutes"]
+    return {(int(r.day), r.interval): {c: float(getattr(r, c)) for c in cols}
+            for r in sel.itertuples()}
+
+
+def _m(on: float = 0, busy: float = 0, other: float = 0, overtime: float = 0,
+       absent: float = 0) -> dict:
+    return {"on_duty_minutes": on, "busy_minutes": busy, "other_group_minutes": other,
+            "overtime_minutes": overtime, "absent_minutes": absent}
+
+
+# ---------------------------------------------------------------------------------------
+# _covered
+
+
+def test_covered_by_hand() -> None:
+    starts, ends = np.array([5.0, 0.0]), np.array([20.0, 10.0])
+    points = np.array([0.0, 5.0, 10.0, 15.0, 20.0, 25.0, -3.0])
+    np.testing.assert_allclose(_covered(starts, ends, points), [0, 5, 15, 20, 25, 25, 0])
+
+
+def test_covered_of_no_spans_is_zero() -> None:
+    assert _covered(np.array([]), np.array([]), np.array([0.0, 100.0])).tolist() == [0.0, 0.0]
+
+
+def test_covered_matches_brute_force() -> None:
+    rng = np.random.default_rng(7)
+    starts = rng.uniform(0, 1000, 200)
+    ends = starts + rng.exponential(30, 200) * (rng.random(200) > 0.1)  # some zero-length spans
+    points = np.concatenate((rng.uniform(-10, 1100, 300), starts[:20], ends[:20]))
+    brute = np.clip(points[:, None] - starts[None, :], 0, (ends - starts)[None, :]).sum(axis=1)
+    np.testing.assert_allclose(_covered(starts, ends, points), brute, rtol=1e-9, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------------------
+# tidy_staff on a hand-built log
+
+
+def _hand_log(model: WardModel) -> EventLog:
+    """Three duties and three busy spans whose minutes per window are easy to count.
+
+    - nurse on the day shift of day 0 (07:00-15:00), leaves at 15:30 (30 min overtime);
+      medisin 08:00-09:20 (own group), stell 14:40-15:30 (a healthcare worker's task).
+    - nurse on the night shift 23:00 day 0 - 07:00 day 1; stell 23:30-00:30.
+    - healthcare worker on the day shift of day 0, absent.
+    """
+    duties = [
+        Duty("sykepleier/day/0", NURSE, "day", 0, 420.0, 900.0, NONE, False),
+        Duty("sykepleier/night/0", NURSE, "night", 0, 1380.0, 1860.0, NONE, False),
+        Duty("helsefagarbeider/day/0", HFA, "day", 0, 420.0, 900.0, NONE, True),
+    ]
+    log = EventLog(model.calendar.horizon, duties, [930.0, 1860.0, math.nan])
+    log.started += [
+        (0, MEDISIN, -1, 470.0, 480.0, 560.0, (0,)),
+        (1, STELL, -1, 860.0, 880.0, 930.0, (0,)),
+        (2, STELL, -1, 1400.0, 1410.0, 1470.0, (1,)),
+    ]
+    return log
+
+
+def test_busy_minutes_per_interval_by_hand() -> None:
+    model = _model(days=2)
+    staff = tidy_staff(_hand_log(model), model, replication=4)
+    assert set(staff["replication"]) == {4} and set(staff["scenario"]) == {"test ward"}
+    assert _rows(staff, "sykepleier", "day") == {
+        (0, "07-09"): _m(on=120, busy=60),
+        (0, "09-12"): _m(on=180, busy=20),                        # 08:00-09:20 split at 09:00
+        (0, "12-15"): _m(on=180, busy=20, other=20),
+        (0, "15-18"): _m(on=30, busy=30, other=30, overtime=30),  # overtime after the shift end
+    }
+
+
+def test_span_over_midnight_belongs_to_both_calendar_days() -> None:
+    model = _model(days=2)
+    staff = tidy_staff(_hand_log(model), model)
+    assert _rows(staff, "sykepleier", "night") == {
+        (0, "22-07"): _m(on=60, busy=30, other=30),    # 23:00-24:00 on duty, 23:30-24:00 busy
+        (1, "22-07"): _m(on=420, busy=30, other=30),   # 00:00-07:00 on duty, 00:00-00:30 busy
+    }
+
+
+def test_absent_duty_counts_as_absent_not_on_duty() -> None:
+    model = _model(days=2)
+    staff = tidy_staff(_hand_log(model), model)
+    rows = _rows(staff, "helsefagarbeider", "day")
+    assert rows == {(0, "07-09"): _m(absent=120), (0, "09-12"): _m(absent=180),
+                    (0, "12-15"): _m(absent=180)}
+    assert staff.loc[staff["group"] == "helsefagarbeider", "utilisation"].isna().all()
+
+
+def test_utilisation_is_busy_over_on_duty_and_day_types_follow_the_calendar() -> None:
+    model = _model(days=2, calendar={"start": "friday"})
+    staff = tidy_staff(_hand_log(model), model)
+    on = staff["on_duty_minutes"] > 0
+    np.testing.assert_allclose(staff.loc[on, "utilisation"],
+                               staff.loc[on, "busy_minutes"] / staff.loc[on, "on_duty_minutes"])
+    assert dict(zip(staff["day"], staff["day_type"], strict=True)) == {0: "weekday", 1: "weekend"}
+
+
+def test_spans_past_the_horizon_are_cut() -> None:
+    model = _model(days=1)
+    duties = [Duty("sykepleier/night/0", NURSE, "night", 0, 1380.0, 1860.0, NONE, False)]
+    log = EventLog(model.calendar.horizon, duties, [1860.0])
+    log.started.append((0, MEDISIN, -1, 1420.0, 1430.0, 1450.0, (0,)))
+    rows = _rows(tidy_staff(log, model), "sykepleier", "night")
+    assert rows == {(0, "22-07"): _m(on=60, busy=10)}
+
+
+def test_warmup_days_are_marked() -> None:
+    model = _model(days=2)
+    staff = tidy_staff(_hand_log(model), model, warmup_days=1)
+    assert (staff["warmup"] == (staff["day"] < 1)).all() and staff["warmup"].any()
+
+
+# ---------------------------------------------------------------------------------------
+# tidy_staff from a deterministic engine run
+
+
+def test_engine_run_with_overtime_after_shift_end() -> None:
+    # One nurse per shift; a 60-minute task at 14:30 is taken by the day nurse (the evening
+    # nurse starts at 15:00) and ends at 15:30: 30 minutes of overtime in 15-18.
+    raw = base_dict(
+        groups=None, roster=None, tasks=None,
+        durations={"distribution": "fixed"},
+    )
+    raw.update(
+        groups=[{"id": "sykepleier", "nurse": True}],
+        roster={"sykepleier": {"day": 1, "evening": 1, "night": 1}},
+        tasks=[{"id": "samtale", "category": "parorende", "group": "sykepleier", "per": "ward",
+                "at": ["14:30"], "minutes": 60}],
+    )
+    model = build_model(from_dict(raw), days=2)
+    rep = run_one(model, seed=1, replication=0)
+    assert rep.tasks["start"].tolist() == [870.0, 870.0 + 1440]
+    assert rep.tasks["staff_id"].tolist() == ["sykepleier/day/0"] * 2
+    day = _rows(rep.staff, "sykepleier", "day")
+    evening = _rows(rep.staff, "sykepleier", "evening")
+    for d in (0, 1):
+        assert day[(d, "12-15")] == _m(on=180, busy=30)
+        assert day[(d, "15-18")] == _m(on=30, busy=30, overtime=30)
+        assert (d, "18-22") not in day
+        assert evening[(d, "15-18")] == _m(on=180)
+    assert rep.staff["overtime_minutes"].sum() == 60
+
+
+def test_engine_run_on_a_continuous_roster() -> None:
+    raw = base_dict(groups=None, roster=None, tasks=None, shifts=None,
+                    durations={"distribution": "fixed"})
+    raw.update(
+        groups=[{"id": "sykepleier"}],
+        roster={"sykepleier": 1},
+        tasks=[{"id": "runde", "category": "legemiddelhandtering", "group": "sykepleier",
+                "per": "ward", "at": ["08:00", "21:30"], "minutes": 90}],
+    )
+    model = build_model(from_dict(raw), days=1)
+    rows = _rows(run_one(model, seed=1, replication=0).staff, "sykepleier", "continuous")
+    assert rows == {
+        (0, "07-09"): _m(on=120, busy=60), (0, "09-12"): _m(on=180, busy=30),
+        (0, "12-15"): _m(on=180), (0, "15-18"): _m(on=180),
+        (0, "18-22"): _m(on=240, busy=30), (0, "22-07"): _m(on=540, busy=60),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# tidy_tasks
+
+
+def test_tidy_tasks_late_missed_and_waiting() -> None:
+    model = _model(days=2)  # both tasks have normal priority: max_wait 60 minutes
+    duties = [Duty("sykepleier/continuous/0", NURSE, "continuous", 0, 0.0, 2880.0, NONE, False)]
+    log = EventLog(model.calendar.horizon, duties, [2880.0])
+    log.started += [(0, STELL, 3, 100.0, 150.0, 160.0, (0,)),      # waited 50: on time
+                    (1, MEDISIN, -1, 1400.0, 1470.0, 1480.0, (0,))]  # waited 70: late
+    log.unstarted += [(2, STELL, 4, 200.0, MISSED, 250.0),          # missed after 50: not late
+                      (3, STELL, 5, 300.0, MISSED, 400.0),          # missed after 100: late
+                      (4, STELL, 6, 2850.0, WAITING, None),         # 30 at the end: not late
+                      (5, STELL, 7, 2700.0, WAITING, None)]         # 180 at the end: late
+    tasks = tidy_tasks(log, model, replication=2, warmup_days=1)
+    assert tasks["seq"].tolist() == [0, 1, 2, 3, 4, 5]
+    assert tasks["late"].tolist() == [False, True, False, True, False, True]
+    assert tasks["missed"].tolist() == [False, False, True, True, False, False]
+    assert tasks["status"].tolist() == ["done", "done", "missed", "missed", "waiting", "waiting"]
+    assert tasks["wait"].iloc[:2].tolist() == [50.0, 70.0] and tasks["wait"].iloc[2:].isna().all()
+    assert tasks["group"].tolist() == ["helsefagarbeider", "sykepleier"] + ["helsefagarbeider"] * 4
+    assert tasks["performed_by"].iloc[0] == "sykepleier"
+    assert tasks["performed_by"].iloc[2:].isna().all()
+    assert tasks["staff_id"].iloc[1] == "sykepleier/continuous/0"
+    assert tasks["day"].tolist() == [0, 0, 0, 0, 1, 1]
+    assert tasks["interval"].tolist() == ["22-07", "22-07", "22-07", "22-07", "22-07", "18-22"]
+    assert tasks["warmup"].tolist() == [True, True, True, True, False, False]
+    assert set(tasks["replication"]) == {2}
+
+
+# ---------------------------------------------------------------------------------------
+# t_interval and summarise
+
+
+def test_t_interval_of_nothing_is_nan() -> None:
+    assert all(math.isnan(v) for v in t_interval(np.array([])))
+    assert all(math.isnan(v) for v in t_interval(np.array([np.nan, np.nan])))
+
+
+def test_t_interval_of_one_value_has_no_interval() -> None:
+    mean, low, high = t_interval(np.array([3.5, np.nan]))
+    assert mean == 3.5 and math.isnan(low) and math.isnan(high)
+
+
+def test_t_interval_of_equal_values_is_a_point() -> None:
+    assert t_interval(np.array([2.0, 2.0, 2.0, 2.0])) == (2.0, 2.0, 2.0)
+    assert t_interval(np.zeros(5)) == (0.0, 0.0, 0.0)
+
+
+def test_t_interval_of_equal_inexact_values_is_a_point() -> None:
+    # 0.1 is not exact in binary: the mean of three 0.1s is 0.10000000000000002, so a
+    # variance test on deviations from that mean sees a tiny non-zero spread.
+    mean, low, high = t_interval(np.array([0.1, 0.1, 0.1]))
+    assert low == mean == high
+    assert mean == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("values",
+                         [[1.0, 2.0], [0.3, 0.9, 0.4, 0.7, 0.55], list(np.linspace(-5, 20, 30))])
+@pytest.mark.parametrize("confidence", [0.95, 0.9])
+def test_t_interval_equals_scipy(values: list[float], confidence: float) -> None:
+    x = np.array(values)
+    expected = stats.t.interval(confidence, x.size - 1, loc=x.mean(), scale=stats.sem(x))
+    mean, low, high = t_interval(x, confidence)
+    assert mean == pytest.approx(x.mean())
+    assert (low, high) == pytest.approx(expected, rel=1e-12)
+    assert low < mean < high
+
+
+def test_t_interval_ignores_nan() -> None:
+    expected = t_interval(np.array([1.0, 3.0]))
+    assert t_interval(np.array([1.0, np.nan, 3.0])) == pytest.approx(expected)
+
+
+def _kpi(rep: int, kpi: str, value: float, group: str = "sykepleier") -> dict:
+    return {"replication": rep, "scenario": "s", "kpi": kpi, "group": group, "category": "",
+            "shift": "all", "day_type": "all", "interval": "all", "value": value}
+
+
+def test_summarise_means_and_intervals_per_kpi() -> None:
+    values = {"utilisation": [0.5, 0.6, 0.7], "wait_p90": [10.0, np.nan, 14.0],
+              "late_share": [0.25, 0.25, 0.25]}
+    kpis = pd.DataFrame([_kpi(r, k, v[r]) for k, v in values.items() for r in range(3)])
+    summary = summarise(kpis)
+    assert list(summary.columns) == [*KPI_KEYS, "mean", "ci_low", "ci_high", "replications"]
+    assert summary["kpi"].tolist() == list(values)  # first-seen order kept
+    for kpi, v in values.items():
+        row = summary[summary["kpi"] == kpi].iloc[0]
+        mean, low, high = t_interval(np.array(v))
+        assert (row["mean"], row["ci_low"], row["ci_high"]) == pytest.approx((mean, low, high))
+        assert row["replications"] == int(np.sum(~np.isnan(v)))
+        assert row["group"] == "sykepleier" and row["category"] == ""
+
+
+def test_summarise_keeps_groups_apart() -> None:
+    kpis = pd.DataFrame([_kpi(r, "utilisation", v, g) for r in range(2)
+                         for g, v in (("sykepleier", 0.8 + r / 10), ("helsefagarbeider", 0.4))])
+    summary = summarise(kpis).set_index("group")
+    assert summary.loc["sykepleier", "mean"] == pytest.approx(0.85)
+    assert summary.loc["helsefagarbeider", "mean"] == pytest.approx(0.4)
+    assert summary.loc["helsefagarbeider", "ci_low"] == summary.loc["helsefagarbeider", "ci_high"]
+
+
+# ---------------------------------------------------------------------------------------
+# replication_kpis
+
+
+def _task_frame() -> pd.DataFrame:
+    rows = [  # group, category, wait, late, missed, status, warmup
+        ("helsefagarbeider", "pasientbehandling", 5.0, False, False, "done", False),
+        ("helsefagarbeider", "pasientbehandling", 40.0, True, False, "done", False),
+        ("helsefagarbeider", "pasientbehandling", np.nan, True, True, "missed", False),
+        ("sykepleier", "legemiddelhandtering", 0.0, False, False, "done", False),
+        ("sykepleier", "legemiddelhandtering", np.nan, True, False, "waiting", False),
+        ("sykepleier", "legemiddelhandtering", 500.0, True, True, "done", True),      # warm-up
+        ("helsefagarbeider", "pasientbehandling", np.nan, True, True, "missed", True),  # warm-up
+    ]
+    cols = ["group", "category", "wait", "late", "missed", "status", "warmup"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _value(kpis: pd.DataFrame, kpi: str, group: str = "all", category: str = "",
+           **keys: str) -> float:
+    sel = (kpis["kpi"] == kpi) & (kpis["group"] == group) & (kpis["category"] == category)
+    for key, value in keys.items():
+        sel &= kpis[key] == value
+    assert sel.sum() == 1, (kpi, group, category, keys)
+    return float(kpis.loc[sel, "value"].iloc[0])
+
+
+def test_task_kpis_leave_warmup_out() -> None:
+    model = _model(days=9)  # 9 days, 2 of warm-up: exactly one week measured
+    kpis = replication_kpis(_task_frame(), pd.DataFrame(), model, warmup_days=2)
+    assert list(kpis.columns) == [*KPI_KEYS, "value"]
+    hfa, nurse = "helsefagarbeider", "sykepleier"
+    assert _value(kpis, "tasks_per_week", hfa) == 3
+    assert _value(kpis, "late_share", hfa) == pytest.approx(2 / 3)
+    assert _value(kpis, "missed_share", hfa) == pytest.approx(1 / 3)
+    assert _value(kpis, "late_per_week", hfa) == 2 and _value(kpis, "missed_per_week", hfa) == 1
+    assert _value(kpis, "wait_p50", hfa) == pytest.approx(22.5)
+    assert _value(kpis, "wait_p90", hfa) == pytest.approx(36.5)
+    assert _value(kpis, "late_share", nurse) == 0.5 and _value(kpis, "missed_share", nurse) == 0
+    assert _value(kpis, "waiting_at_end", nurse) == 1 and _value(kpis, "wait_p90", nurse) == 0
+    assert _value(kpis, "late_share", "", "pasientbehandling") == pytest.approx(2 / 3)
+    assert _value(kpis, "missed_share", "", "legemiddelhandtering") == 0
+    assert _value(kpis, "tasks_per_week", "all", "all") == 5
+    assert _value(kpis, "late_share", "all", "all") == pytest.approx(3 / 5)
+    assert _value(kpis, "missed_share", "all", "all") == pytest.approx(1 / 5)
+    assert not (kpis["kpi"] == "utilisation").any()
+
+
+def test_task_kpis_per_week_scale_with_the_measured_days() -> None:
+    model = _model(days=16)  # 14 measured days: two weeks
+    kpis = replication_kpis(_task_frame(), pd.DataFrame(), model, warmup_days=2)
+    assert _value(kpis, "tasks_per_week", "all", "all") == 2.5
+    assert _value(kpis, "late_share", "all", "all") == pytest.approx(3 / 5)
+
+
+def _staff_frame() -> pd.DataFrame:
+    rows = [  # group, shift, day, day_type, interval, on, busy, other, overtime, absent, warmup
+        ("sykepleier", "day", 1, "weekday", "07-09", 100.0, 90.0, 10.0, 0.0, 0.0, False),
+        ("sykepleier", "day", 1, "weekday", "09-12", 300.0, 30.0, 0.0, 120.0, 60.0, False),
+        ("sykepleier", "day", 0, "weekday", "07-09", 100.0, 100.0, 100.0, 600.0, 0.0, True),
+        ("helsefagarbeider", "night", 1, "weekday", "22-07", 420.0, 42.0, 0.0, 0.0, 0.0, False),
+    ]
+    cols = ["group", "shift", "day", "day_type", "interval", "on_duty_minutes", "busy_minutes",
+            "other_group_minutes", "overtime_minutes", "absent_minutes", "warmup"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_staff_kpis_are_ratios_of_sums_and_leave_warmup_out() -> None:
+    model = _model(days=8)  # 8 days, 1 of warm-up: one week measured
+    kpis = replication_kpis(_task_frame().iloc[:0], _staff_frame(), model, warmup_days=1)
+    nurse = "sykepleier"
+    # (90 + 30) / (100 + 300), not the mean of 0.9 and 0.1; the warm-up row is left out
+    assert _value(kpis, "utilisation", nurse, shift="day", day_type="weekday") == pytest.approx(0.3)
+    assert _value(kpis, "utilisation", nurse, shift="all", interval="all") == pytest.approx(0.3)
+    early = _value(kpis, "utilisation", nurse, interval="07-09", day_type="weekday")
+    assert early == pytest.approx(0.9)
+    hfa = _value(kpis, "utilisation", "helsefagarbeider", shift="all", interval="all")
+    assert hfa == pytest.approx(0.1)
+    assert _value(kpis, "utilisation", "nurses") == pytest.approx(0.3)
+    assert _value(kpis, "overtime_hours_per_week", nurse) == pytest.approx(2.0)
+    assert _value(kpis, "other_group_hours_per_week", nurse) == pytest.approx(10 / 60)
+    assert _value(kpis, "absent_hours_per_week", nurse) == pytest.approx(1.0)
+    assert _value(kpis, "overtime_hours_per_week", "all") == pytest.approx(2.0)
+    # on-duty hours x cost per hour: sykepleier 400/60 h x 500, helsefagarbeider 7 h x 400
+    assert _value(kpis, "staff_cost_per_week", "all") == pytest.approx(400 / 60 * 500 + 7 * 400)
+    assert _value(kpis, "nurse_busy_hours_per_week", "nurses", shift="all") == pytest.approx(2.0)
+    assert _value(kpis, "nurse_busy_hours_per_week", "nurses", shift="day") == pytest.approx(2.0)
+    assert _value(kpis, "nurse_busy_hours_per_patient_week", "nurses") == pytest.approx(2.0 / 10)
+    assert not (kpis["kpi"] == "tasks_per_week").any()
