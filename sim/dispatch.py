@@ -10,6 +10,9 @@ Rules (issue 2):
   arrival order. Within one priority, every task that its own group can start is matched
   first; only then do broader groups take what is left (gliding). So a free member prefers
   its own group's tasks, but an acute task glides before a normal task of its own group.
+* A task needing several people at once (``staff: 2``) keeps the free members who may do
+  it waiting for the rest of its crew, if enough are on duty to make one up; otherwise
+  later tasks would keep taking them and the task could wait for hours.
 * Among eligible members the own group goes first, then the *narrowest* broader group (keep
   the most specialised staff free), then whoever has been idle longest, then staff order.
 
@@ -68,20 +71,26 @@ def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: flo
     return True
 
 
-def _crew(free: list[Member], job: Job, now: float, own_only: bool, glide: bool,
-          glide_after: float) -> list[Member] | None:
-    """The members to start ``job`` now, best first, or None if too few may take it."""
+def _fit(members: list[Member], job: Job, now: float, own_only: bool, glide: bool,
+         glide_after: float) -> list[Member]:
+    """The members who may take ``job`` now, best first."""
     group = job.task.group
-    fit = [m for m in free if (m.group == group or not own_only)
+    fit = [m for m in members if (m.group == group or not own_only)
            and may_take(m, job, now, glide, glide_after)]
-    if len(fit) < job.task.staff:
-        return None
     fit.sort(key=lambda m: (m.group != group, -m.group, m.idle_since, m.index))
-    return fit[: job.task.staff]
+    return fit
+
+
+def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool, glide: bool,
+                glide_after: float) -> bool:
+    """Whether enough people on duty, and staying, may take ``job`` to make up its crew."""
+    staying = [m for m in on_duty if m.off_at > now]
+    return len(_fit(staying, job, now, own_only, glide, glide_after)) >= job.task.staff
 
 
 def assign(
-    waiting: list[Job], idle: list[Member], now: float, glide: bool, glide_after: float
+    waiting: list[Job], idle: list[Member], now: float, glide: bool, glide_after: float,
+    on_duty: list[Member] | None = None,
 ) -> list[tuple[Job, list[Member]]]:
     """Match waiting jobs to idle members at time ``now``.
 
@@ -91,6 +100,10 @@ def assign(
         Jobs not yet started (and not yet missed), sorted by :attr:`Job.key`.
     idle
         Members on duty and free.
+    on_duty
+        Everyone on duty, busy or free. A job needing several people that cannot start
+        yet keeps the free members who may do it (they wait for a colleague) as long as
+        enough of those on duty could join; without ``on_duty`` nobody is kept.
 
     Returns
     -------
@@ -126,7 +139,17 @@ def assign(
                     break  # the rest of this priority arrived later still
                 elif k in taken or broadest >= group:
                     continue
-                crew = _crew(free, job, now, own_only, glide, glide_after)
+                fit = _fit(free, job, now, own_only, glide, glide_after)
+                staff = job.task.staff
+                if len(fit) < staff:
+                    if fit and on_duty is not None and _could_form(on_duty, job, now, own_only, glide, glide_after):
+                        free = [m for m in free if m not in fit]  # they wait for the rest of the crew
+                        if not free:
+                            break
+                        groups = {m.group for m in free}
+                        broadest = min(groups)
+                    continue
+                crew = fit[:staff]
                 if crew:
                     assignments.append((job, crew))
                     taken.add(k)

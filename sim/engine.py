@@ -73,6 +73,7 @@ class _Ward:
         self.waiting: list[Job] = []
         self.keys: list[tuple[int, float, int]] = []
         self.idle: list[Member] = []
+        self.on_duty: list[Member] = []
         self.new_jobs: list[Job] = []
         self.pending = False
         self.seq = 0
@@ -125,12 +126,13 @@ class _Ward:
             if on:
                 member.idle_since = env.now
                 self.idle.append(member)
+                self.on_duty.append(member)
                 self._request()
             elif not member.busy and math.isnan(self.log.duty_end[i]):
                 # not busy and not already gone (a task ending at this instant may have
                 # let the member leave before this event ran)
                 self.idle.remove(member)
-                self.log.duty_end[i] = env.now
+                self._leave(member)
 
     def _ring(self, task_index: int, bed: int, after: float) -> None:
         nxt = self.bells[(task_index, bed)].next_after(after)
@@ -160,7 +162,8 @@ class _Ward:
     def _dispatch(self, _event: Event) -> None:
         self.pending = False
         env, now, log = self.env, self.env.now, self.log
-        assignments = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after)
+        assignments = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after,
+                             self.on_duty)
         if assignments:
             done = set()
             for job, crew in assignments:
@@ -200,13 +203,17 @@ class _Ward:
         for m in crew:
             m.busy = False
             if now >= m.off_at:
-                self.log.duty_end[m.index] = now
+                self._leave(m)
             else:
                 m.idle_since = now
                 self.idle.append(m)
         if job.task.after_done:
             self._ring(job.task.index, job.bed, now)
         self._request()
+
+    def _leave(self, member: Member) -> None:
+        self.on_duty.remove(member)
+        self.log.duty_end[member.index] = self.env.now
 
     def finish(self) -> EventLog:
         """Close the log at the horizon: who is still on duty, which tasks never started."""

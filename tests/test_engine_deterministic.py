@@ -421,3 +421,29 @@ def test_two_person_task_waits_for_two_members_and_occupies_both() -> None:
         ("c", ("sykepleier/day/0",), "08:50", "08:55"),
     ]
     assert _minutes(_staff(log, model), "busy_minutes", NURSE, "day") == 30 + 2 * 20 + 5
+
+
+def test_two_person_task_keeps_the_first_free_member_waiting_for_the_second() -> None:
+    # Two nurses busy until 08:15 and 08:18; a turning task for two arrives at 08:05 and a
+    # single task at 08:10. The nurse free at 08:15 waits for her colleague (a later single
+    # task does not take her), the pair turns the patient 08:18-08:28, then the single task.
+    model = _model([_task("a", "08:00", 15), _task("b", "08:03", 15),
+                    _task("pair", "08:05", 10, staff=2), _task("c", "08:10", 15)],
+                   {NURSE: {"day": 2}})
+    assert _timeline(_run(model), model) == [
+        ("a", ("sykepleier/day/0",), "08:00", "08:15"),
+        ("b", ("sykepleier/day/1",), "08:03", "08:18"),
+        ("pair", ("sykepleier/day/0", "sykepleier/day/1"), "08:18", "08:28"),
+        ("c", ("sykepleier/day/0",), "08:28", "08:43"),
+    ]
+
+
+def test_two_person_task_does_not_hold_anyone_when_no_crew_can_form() -> None:
+    # Only one nurse stays on duty after 15:00 (day shift has two): the pair task arriving
+    # at 15:00 cannot start until the next day shift, so the evening nurse is not held and
+    # does the single task at once.
+    model = _model([_task("pair", "15:00", 10, staff=2), _task("c", "15:05", 15)],
+                   {NURSE: {"day": 2, "evening": 1}}, days=2)
+    timeline = _timeline(_run(model), model)
+    assert timeline[0] == ("c", ("sykepleier/evening/0",), "15:05", "15:20")
+    assert timeline[1][0] == "pair" and timeline[1][2] == "d1 07:00"
