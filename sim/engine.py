@@ -197,6 +197,8 @@ class _Ward:
         if job.start is None:
             self._remove({id(job)})
             self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, self.env.now))
+            if job.task.after_done:  # the patient gave up on this call and may ring again
+                self._ring(job.task.index, job.bed, self.env.now)
 
     def _done(self, job: Job, crew: list[Member]) -> None:
         now = self.env.now
