@@ -30,7 +30,7 @@ from sim.parallel import EXECUTORS, map_unordered
 from sim.report import compare_report, run_report, sweep_report
 from sim.scenario import Scenario, ScenarioError, load, load_raw
 from sim.sensitivity import measures, point_table
-from sim.sweep import DESIGNS, SweepError, check, design, parse_vary, run_point
+from sim.sweep import DESIGNS, SweepError, check, check_points, design, parse_vary, run_point
 
 
 class UsageError(Exception):
@@ -128,6 +128,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_executor(args: argparse.Namespace) -> None:
+    """Refuse a Dask run without a reachable scheduler before anything is written."""
+    if args.executor != "dask":
+        return
+    if not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask needs the dask extra: pip install 'wardsim[dask]'") from None
+    try:
+        with Client(args.scheduler, timeout=10):
+            pass
+    except (OSError, TimeoutError) as err:
+        raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {err}") from None
+
+
 def _model(path: str, days: int | None, warmup_days: int) -> tuple[Scenario, WardModel]:
     scenario = load(path)
     model = build_model(scenario, source=path, days=days)
@@ -169,6 +186,7 @@ def _simulate(model: WardModel, path: str, seed: int, args: argparse.Namespace, 
 def cmd_run(args: argparse.Namespace) -> int:
     """Simulate, write results atomically, print the summary tables."""
     _, model = _model(args.scenario, args.days, args.warmup_days)
+    _check_executor(args)
     folder = _out(args, Path(args.scenario).stem)
     results = _simulate(model, args.scenario, args.seed, args, folder, not args.no_detail)
     print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed))
@@ -195,6 +213,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not 0 < args.max_utilisation <= 1:
         raise UsageError(f"--max-utilisation must be between 0 and 1, got {args.max_utilisation}")
     labels = _labels(args.scenarios)
+    _check_executor(args)
     models = [dataclasses.replace(_model(p, args.days, args.warmup_days)[1], name=label)
               for p, label in zip(args.scenarios, labels, strict=True)]
     seeds = [args.seed if not args.independent_streams or i == 0 else
@@ -239,6 +258,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     _model(source, args.days, args.warmup_days)  # the base must be valid before anything else
     factors = check(raw, [parse_vary(v) for v in args.vary], source)
     values = design(args.design, factors, args.points, args.seed)
+    check_points(raw, factors, values, source)
+    _check_executor(args)
     spec = {"scenario_file": source, "scenario_sha256": sha256(source), "design": args.design,
             "points": args.points, "factors": [dataclasses.asdict(f) for f in factors],
             "replications": args.replications, "seed": args.seed, "days": args.days,

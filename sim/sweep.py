@@ -146,6 +146,24 @@ def check(raw: dict, factors: list[Factor], source: str) -> list[Factor]:
     return out
 
 
+def point_scenario(raw: dict, factors: list[Factor], values: list[float]) -> dict:
+    """The scenario mapping of one design point."""
+    point = raw
+    for factor, value in zip(factors, values, strict=True):
+        point = with_value(point, factor.path, _cast(value, factor.integer))
+    return point
+
+
+def check_points(raw: dict, factors: list[Factor], values: np.ndarray, source: str) -> None:
+    """Build every design point's model, so a bad combination fails before anything runs."""
+    for i, row in enumerate(values):
+        try:
+            build_model(from_dict(point_scenario(raw, factors, list(row)), source), source)
+        except ScenarioError as err:
+            where = ", ".join(f"{f.path}={v:g}" for f, v in zip(factors, row, strict=True))
+            raise SweepError(f"design point {i} ({where}) makes the scenario invalid: {err}") from None
+
+
 def _cast(value: float, integer: bool) -> float | int:
     return int(round(value)) if integer else float(value)
 
@@ -204,10 +222,7 @@ def headline(kpis: pd.DataFrame) -> pd.DataFrame:
 def run_point(raw: dict, source: str, index: int, values: list[float], factors: list[Factor],
               replications: int, seed: int, warmup_days: int, days: int | None) -> tuple[int, pd.DataFrame]:
     """Simulate one design point; returns its index and per-replication headline KPIs."""
-    point = raw
-    for factor, value in zip(factors, values, strict=True):
-        point = with_value(point, factor.path, _cast(value, factor.integer))
-    model = build_model(from_dict(point, source), source, days=days)
+    model = build_model(from_dict(point_scenario(raw, factors, values), source), source, days=days)
     frames = [headline(run_one(model, seed, r, warmup_days, detail=False).kpis)
               for r in range(replications)]
     out = pd.concat(frames, ignore_index=True)
