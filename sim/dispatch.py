@@ -67,7 +67,8 @@ def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: flo
     if task.requires is not None and task.requires not in member.certs:
         return False
     if member.group < task.group:
-        return glide and now - job.arrival >= glide_after
+        # compare with the timer's own sum: (a + g) - a can round below g
+        return glide and now >= job.arrival + glide_after
     return True
 
 
@@ -135,14 +136,16 @@ def assign(
                 if own_only:
                     if k in taken or group not in groups:
                         continue
-                elif now - job.arrival < glide_after:
+                elif now < job.arrival + glide_after:
                     break  # the rest of this priority arrived later still
                 elif k in taken or broadest >= group:
                     continue
                 fit = _fit(free, job, now, own_only, glide, glide_after)
                 staff = job.task.staff
                 if len(fit) < staff:
-                    if fit and on_duty is not None and _could_form(on_duty, job, now, own_only, glide, glide_after):
+                    if (fit and on_duty is not None and own_only
+                            and len(_fit(free, job, now, False, glide, glide_after)) < staff
+                            and _could_form(on_duty, job, now, own_only, glide, glide_after)):
                         free = [m for m in free if m not in fit]  # they wait for the rest of the crew
                         if not free:
                             break

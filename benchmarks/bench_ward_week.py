@@ -1,0 +1,223 @@
+"""Engine speed: one replication of the example ward week against a bare SimPy model (issue 2).
+
+Times one replication of ``scenarios/hnt_medisin_baseline.yaml`` over ``--days`` days
+(default 7) in two ways and prints tasks per second for both and their ratio:
+
+(a) wardsim: :func:`sim.engine.simulate` (engine only: draws the roster, absences and
+    arrivals, runs the SimPy model, returns the event log), and, separately, the full
+    :func:`sim.experiment.run_one` (the engine plus tidy task/staff frames and KPIs);
+(b) bare SimPy: the same arrivals – the same arrival times, task groups and inherent
+    durations, drawn by :func:`sim.catalogue.open_arrivals` from the same
+    :class:`~sim.rng.Streams` – fed to one ``simpy.Resource`` per staff group whose capacity
+    is the group's mean head count on duty over the horizon (rounded, at least 1), one
+    process per task (request, timeout(duration), release), no priorities, no shifts, no
+    gliding, no two-person crews, no metrics. Its time includes drawing the arrivals
+    (wardsim's ``simulate`` draws them too); the SimPy run alone is shown as well.
+
+Call bells (``repeat: after_done``, the finite-source ``ta_klokke``) cannot be drawn
+up front; by default the bare model gets an open Poisson stream with the same mean rate
+per interval (:func:`sim.catalogue.poisson_times`) while wardsim runs the real call bells;
+``--no-call-bells`` leaves them out of both instead. Tasks per second counts every task
+that arrived in the run (done, waiting at the end or missed).
+
+Each way is run ``--repeat`` times (default 5); the ways take turns within each round. The
+table gives the best wall and CPU time (``time.process_time``) of each, as ``timeit``
+does, tasks per CPU second, the ratio to the bare model from the best times, and the
+median over rounds of the ratio within a round (steadier on a busy machine). No assertion
+is made on timings. ``--profile`` prints ``cProfile``'s top 15 entries by cumulative and
+by own time over one ``simulate`` and one ``run_one``.
+
+Usage::
+
+    python benchmarks/bench_ward_week.py [--days 7] [--repeat 5] [--seed 1] [--no-call-bells]
+                                         [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+from sim.catalogue import open_arrivals, poisson_times
+from sim.engine import simulate
+from sim.experiment import run_one
+from sim.model import WardModel, build_model
+from sim.rng import Streams
+from sim.scenario import Scenario, load
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"
+
+
+def without_call_bells(scenario: Scenario) -> Scenario:
+    """Return the same scenario without its ``repeat: after_done`` tasks (a new object)."""
+    tasks = tuple(t for t in scenario.tasks if t.repeat != "after_done")
+    return scenario.model_copy(update={"tasks": tasks})
+
+
+def draw_arrivals(model: WardModel, streams: Streams) -> tuple[list[float], list[int], list[float]]:
+    """Arrival times, group indices and inherent durations of every task, sorted by time.
+
+    Open tasks come from :func:`open_arrivals` (exactly what the engine draws); call-bell
+    tasks from an open Poisson process with the same mean rate, and durations from the
+    task's own duration stream.
+    """
+    patients = list(model.patients)
+    times, groups, durations = [], [], []
+    for task in model.tasks:
+        if task.after_done:
+            t = poisson_times(task, model.calendar, patients,
+                              streams.generator("bare_call_bell", task.id), model.arrival_scale)
+            d = task.duration.sample(streams.generator("durations", task.id), t.size)
+        else:
+            t, d = open_arrivals(task, model.calendar, patients, streams, model.arrival_scale)
+        times.append(t)
+        durations.append(d)
+        groups.append(np.full(t.size, task.group))
+    t, g, d = np.concatenate(times), np.concatenate(groups), np.concatenate(durations)
+    order = np.argsort(t, kind="stable")
+    return t[order].tolist(), g[order].tolist(), d[order].tolist()
+
+
+def capacities(model: WardModel, streams: Streams) -> list[int]:
+    """Per group: mean head count on duty over the horizon (absences drawn), rounded, >= 1."""
+    horizon = model.calendar.horizon
+    minutes = [0.0] * len(model.group_ids)
+    for duty in model.staffing.duties(model.calendar, streams):
+        if not duty.absent:
+            minutes[duty.group] += min(duty.end, horizon) - duty.start
+    return [max(1, round(m / horizon)) for m in minutes]
+
+
+def bare_simpy(times: list[float], groups: list[int], durations: list[float],
+               capacity: list[int], horizon: float) -> int:
+    """Run the bare model; return the number of tasks that arrived."""
+    env = simpy.Environment()
+    resources = [simpy.Resource(env, capacity=c) for c in capacity]
+
+    def task(resource: simpy.Resource, duration: float):
+        with resource.request() as request:
+            yield request
+            yield env.timeout(duration)
+
+    def source():
+        for t, g, d in zip(times, groups, durations, strict=True):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            env.process(task(resources[g], d))
+
+    env.process(source())
+    env.run(until=horizon)
+    return len(times)
+
+
+def timings(repeat: int,
+            ways: list[Callable[[], int]]) -> list[tuple[list[float], list[float], int]]:
+    """Wall and CPU seconds of each way in each of ``repeat`` rounds, and its task count.
+
+    The ways take turns within each round, so load from other processes falls on all of
+    them alike; CPU time (``time.process_time``) leaves out time spent waiting for a core.
+    """
+    out: list[tuple[list[float], list[float], int]] = [([], [], 0) for _ in ways]
+    for _ in range(repeat):
+        for i, fn in enumerate(ways):
+            wall, cpu = time.perf_counter(), time.process_time()
+            n = fn()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            out[i][0].append(wall)
+            out[i][1].append(cpu)
+            out[i] = (out[i][0], out[i][1], n)
+    return out
+
+
+def profile(model: WardModel, seed: int, top: int = 15) -> None:
+    """Print the top entries of one simulate and one run_one, by cumulative and own time."""
+    for label, call in (("sim.engine.simulate", lambda: simulate(model, Streams(seed, 0))),
+                        ("sim.experiment.run_one", lambda: run_one(model, seed, 0))):
+        profiler = cProfile.Profile()
+        profiler.runcall(call)
+        for order in ("cumulative", "tottime"):
+            print(f"\ncProfile of one {label}: top {top} by {order} time")
+            pstats.Stats(profiler).strip_dirs().sort_stats(order).print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time both models and print the comparison table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=7, help="days simulated (default 7)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per way; best kept (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="default 1")
+    parser.add_argument("--no-call-bells", action="store_true",
+                        help="leave the call-bell tasks out of both models")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print cProfile's top 15 for simulate and run_one")
+    parser.add_argument("--scenario", default=str(SCENARIO), help="default: the example baseline")
+    args = parser.parse_args(argv)
+
+    scenario = load(args.scenario)
+    if args.no_call_bells:
+        scenario = without_call_bells(scenario)
+    model = build_model(scenario, source=args.scenario, days=args.days)
+    horizon = model.calendar.horizon
+
+    def streams() -> Streams:
+        return Streams(args.seed, 0)
+
+    def engine() -> int:
+        log = simulate(model, streams())
+        return len(log.started) + len(log.unstarted)
+
+    def full() -> int:
+        return len(run_one(model, args.seed, 0).tasks)
+
+    capacity = capacities(model, streams())
+    drawn = draw_arrivals(model, streams())
+
+    def bare() -> int:
+        return bare_simpy(*draw_arrivals(model, streams()), capacity, horizon)
+
+    def bare_run() -> int:
+        return bare_simpy(*drawn, capacity, horizon)
+
+    def draw_only() -> int:
+        return len(draw_arrivals(model, streams())[0])
+
+    load_before = os.getloadavg()[0]
+    labels = ["wardsim simulate (engine only)", "wardsim run_one (+ frames, KPIs)",
+              "bare SimPy (draw + run)", "  of which SimPy run only", "  of which drawing arrivals"]
+    rows = timings(args.repeat, [engine, full, bare, bare_run, draw_only])
+    bells = "left out of both" if args.no_call_bells else \
+        "wardsim: finite-source call bells; bare: Poisson with the same mean rate"
+    print(f"{Path(args.scenario).name}: {args.days} days, seed {args.seed}, best of "
+          f"{args.repeat} rounds; call bells {bells}")
+    print(f"bare SimPy capacity per group (mean head count on duty): "
+          f"{dict(zip(model.group_ids, capacity, strict=True))}")
+    print(f"{os.cpu_count()} cores, 1-min load average before start {load_before:.2f}\n")
+    bare_cpus, bare_n = rows[2][1], rows[2][2]
+    bare_rate = bare_n / min(bare_cpus)
+    print(f"{'':34} {'tasks':>6} {'wall s':>8} {'CPU s':>8} {'tasks/CPU s':>12} {'ratio':>6} "
+          f"{'median':>7}")
+    for label, (walls, cpus, n) in zip(labels, rows, strict=True):
+        rate = n / min(cpus)
+        per_round = [(c / n) / (b / bare_n) for c, b in zip(cpus, bare_cpus, strict=True)]
+        print(f"{label:34} {n:>6} {min(walls):>8.4f} {min(cpus):>8.4f} {rate:>12.0f} "
+              f"{bare_rate / rate:>6.2f} {statistics.median(per_round):>7.2f}")
+    print("\nratio = bare tasks per CPU second / this row's, from the best times (time per task "
+          "relative to\nthe bare model); median = the same ratio within each round, median over "
+          "rounds")
+    if args.profile:
+        profile(model, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
