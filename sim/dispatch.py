@@ -117,6 +117,8 @@ def assign(
     free = list(idle)
     taken: set[int] = set()
     passes = (True, False) if glide else (True,)
+    groups = {m.group for m in free}
+    broadest = min(groups)
     n, i = len(waiting), 0
     while i < n and free:
         priority = waiting[i].task.priority
@@ -126,8 +128,6 @@ def assign(
         for own_only in passes:
             if not free:
                 break
-            groups = {m.group for m in free}
-            broadest = min(groups)
             for k in range(i, j):
                 if not free:
                     break

@@ -7,7 +7,7 @@ stream get the same *inherent* durations even if one of them changes a task's es
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
@@ -31,9 +31,16 @@ class Duration:
     low: float | None = None
     mode: float | None = None
     high: float | None = None
+    #: The scipy distribution, built once on first use (building one is slow in scipy).
+    _dist: list = field(default_factory=list, init=False, compare=False, repr=False)
 
     def frozen(self) -> stats.rv_continuous | None:
-        """The scipy frozen distribution (None for ``fixed``)."""
+        """The scipy frozen distribution (None for ``fixed``), built once."""
+        if not self._dist:
+            self._dist.append(self._build())
+        return self._dist[0]
+
+    def _build(self) -> stats.rv_continuous | None:
         if self.family == "lognormal":
             sigma2 = np.log1p(self.cv**2)
             return stats.lognorm(s=np.sqrt(sigma2), scale=self.mean * np.exp(-sigma2 / 2))
