@@ -39,8 +39,10 @@ def map_unordered(
             yield fn(*job)
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = [pool.submit(fn, *job) for job in jobs]
-            for future in as_completed(futures):
+            # drop each future once read, so finished results are not all held until the end
+            pending = {pool.submit(fn, *job) for job in jobs}
+            for future in as_completed(pending):
+                pending.discard(future)
                 yield future.result()
 
 
@@ -52,6 +54,8 @@ def _dask(fn: Callable[..., Any], jobs: Sequence[tuple], scheduler: str | None) 
     if not scheduler:
         raise RuntimeError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     with Client(scheduler) as client:
-        futures = [client.submit(fn, *job, pure=False) for job in jobs]
-        for future in dask_completed(futures):
-            yield future.result()
+        pending = dask_completed([client.submit(fn, *job, pure=False) for job in jobs])
+        for future in pending:
+            result = future.result()
+            future.release()  # let the cluster forget it too
+            yield result
