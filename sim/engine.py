@@ -75,6 +75,7 @@ class _Ward:
         self.idle: list[Member] = []
         self.on_duty: list[Member] = []
         self.new_jobs: list[Job] = []
+        self.waiting_per_group = [0] * len(model.group_ids)
         self.pending = False
         self.seq = 0
         self.bells: dict[tuple[int, int], CallBell] = {}
@@ -152,12 +153,32 @@ class _Ward:
         self.keys.insert(at, key)
         self.waiting.insert(at, job)
         self.new_jobs.append(job)
+        self.waiting_per_group[task.group] += 1
         self._request()
 
     def _request(self) -> None:
-        if not self.pending:
+        """Schedule this instant's dispatch, unless nothing could start.
+
+        A task can start only if someone idle may take a waiting task: a member of its
+        own group, or (gliding) of a broader group. The state change that later makes that
+        true (at this or a later instant) requests the dispatch itself.
+        """
+        if self.pending:
+            return
+        if self._could_start():
             self.pending = True
             _Dispatch(self.env).callbacks.append(self._dispatch)
+        elif self.new_jobs:
+            self._arm()
+
+    def _could_start(self) -> bool:
+        """A cheap, conservative test that a dispatch now might start something."""
+        if not self.idle or not self.waiting:
+            return False
+        counts = self.waiting_per_group
+        if any(counts[m.group] for m in self.idle):
+            return True
+        return self.glide and any(counts[min(m.group for m in self.idle) + 1:])
 
     def _dispatch(self, _event: Event) -> None:
         self.pending = False
@@ -177,6 +198,11 @@ class _Ward:
                 env.timeout(job.duration).callbacks.append(
                     lambda _, job=job, crew=crew: self._done(job, crew))
             self._remove(done)
+        self._arm()
+
+    def _arm(self) -> None:
+        """Set the glide and drop timers of the tasks that arrived and did not start at once."""
+        env = self.env
         for job in self.new_jobs:
             if job.start is not None:
                 continue
@@ -188,7 +214,12 @@ class _Ward:
 
     def _remove(self, jobs: set[int]) -> None:
         """Take the jobs with these ids out of the waiting queue."""
-        keep = [i for i, j in enumerate(self.waiting) if id(j) not in jobs]
+        keep = []
+        for i, job in enumerate(self.waiting):
+            if id(job) in jobs:
+                self.waiting_per_group[job.task.group] -= 1
+            else:
+                keep.append(i)
         self.waiting = [self.waiting[i] for i in keep]
         self.keys = [self.keys[i] for i in keep]
 
