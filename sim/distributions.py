@@ -7,7 +7,7 @@ stream get the same *inherent* durations even if one of them changes a task's es
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
@@ -31,35 +31,41 @@ class Duration:
     low: float | None = None
     mode: float | None = None
     high: float | None = None
-    #: The scipy distribution, built once on first use (building one is slow in scipy).
-    _dist: list = field(default_factory=list, init=False, compare=False, repr=False)
 
-    def frozen(self) -> stats.rv_continuous | None:
-        """The scipy frozen distribution (None for ``fixed``), built once."""
-        if not self._dist:
-            self._dist.append(self._build())
-        return self._dist[0]
+    def _scipy(self) -> tuple[stats.rv_continuous, tuple[float, ...], float, float] | None:
+        """The scipy family with its shape, loc and scale (None for ``fixed``).
 
-    def _build(self) -> stats.rv_continuous | None:
+        The generic family objects are used rather than frozen distributions: scipy builds
+        a frozen one slowly, and each worker process would rebuild them for every job.
+        """
         if self.family == "lognormal":
             sigma2 = np.log1p(self.cv**2)
-            return stats.lognorm(s=np.sqrt(sigma2), scale=self.mean * np.exp(-sigma2 / 2))
+            return stats.lognorm, (np.sqrt(sigma2),), 0.0, self.mean * np.exp(-sigma2 / 2)
         if self.family == "gamma":
             shape = 1.0 / self.cv**2
-            return stats.gamma(a=shape, scale=self.mean / shape)
+            return stats.gamma, (shape,), 0.0, self.mean / shape
         if self.family == "exponential":
-            return stats.expon(scale=self.mean)
+            return stats.expon, (), 0.0, self.mean
         if self.family == "triangular":
             width = self.high - self.low
-            return stats.triang(c=(self.mode - self.low) / width, loc=self.low, scale=width)
+            return stats.triang, ((self.mode - self.low) / width,), self.low, width
         return None
+
+    def frozen(self) -> stats.rv_continuous | None:
+        """The scipy frozen distribution (None for ``fixed``), e.g. for its mean or pdf."""
+        spec = self._scipy()
+        if spec is None:
+            return None
+        family, shapes, loc, scale = spec
+        return family(*shapes, loc=loc, scale=scale)
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         """Durations for uniforms ``u`` in [0, 1) by inverse transform."""
-        dist = self.frozen()
-        if dist is None:
+        spec = self._scipy()
+        if spec is None:
             return np.full(np.shape(u), self.mean, dtype=float)
-        return dist.ppf(np.clip(u, _EPS, 1 - _EPS))
+        family, shapes, loc, scale = spec
+        return family.ppf(np.clip(u, _EPS, 1 - _EPS), *shapes, loc=loc, scale=scale)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draw ``size`` durations from ``rng``."""
