@@ -75,11 +75,20 @@ def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: flo
 def _fit(members: list[Member], job: Job, now: float, own_only: bool, glide: bool,
          glide_after: float) -> list[Member]:
     """The members who may take ``job`` now, best first."""
-    group = job.task.group
-    fit = [m for m in members if (m.group == group or not own_only)
-           and may_take(m, job, now, glide, glide_after)]
+    group, requires = job.task.group, job.task.requires
+    if own_only:  # the hot path: may_take without the gliding branch
+        fit = [m for m in members if m.group == group
+               and (requires is None or requires in m.certs)]
+        if len(fit) > 1:
+            fit.sort(key=_longest_idle)
+        return fit
+    fit = [m for m in members if may_take(m, job, now, glide, glide_after)]
     fit.sort(key=lambda m: (m.group != group, -m.group, m.idle_since, m.index))
     return fit
+
+
+def _longest_idle(member: Member) -> tuple[float, int]:
+    return member.idle_since, member.index
 
 
 def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool, glide: bool,
@@ -119,6 +128,11 @@ def assign(
     passes = (True, False) if glide else (True,)
     groups = {m.group for m in free}
     broadest = min(groups)
+    # Only jobs someone free may take: of a group with a free member, or due to glide to a
+    # broader one. Both sets only shrink as members are matched, so the loop's own checks
+    # remain; this just spares it the rest of the queue.
+    waiting = [job for job in waiting if job.task.group in groups
+               or (glide and job.task.group > broadest and now >= job.arrival + glide_after)]
     n, i = len(waiting), 0
     while i < n and free:
         priority = waiting[i].task.priority

@@ -50,6 +50,10 @@ class EventLog:
     unstarted: list[tuple] = field(default_factory=list)
 
 
+def _job_key(job: Job) -> tuple[int, float, int]:
+    return job.key
+
+
 class _Dispatch(Event):
     """A zero-delay event that fires after every other event of the same instant."""
 
@@ -70,8 +74,7 @@ class _Ward:
         duties = model.staffing.duties(model.calendar, streams)
         self.members = [Member(i, d.group, d.certs, d.end) for i, d in enumerate(duties)]
         self.log = EventLog(model.calendar.horizon, duties, [float("nan")] * len(duties))
-        self.waiting: list[Job] = []
-        self.keys: list[tuple[int, float, int]] = []
+        self.waiting: list[Job] = []  # sorted by Job.key
         self.idle: list[Member] = []
         self.on_duty: list[Member] = []
         self.new_jobs: list[Job] = []
@@ -148,10 +151,7 @@ class _Ward:
     def _arrive(self, task, duration: float, bed: int) -> None:
         job = Job(self.seq, task, self.env.now, duration, bed)
         self.seq += 1
-        key = job.key
-        at = bisect.bisect_right(self.keys, key)
-        self.keys.insert(at, key)
-        self.waiting.insert(at, job)
+        self.waiting.insert(bisect.bisect_right(self.waiting, job.key, key=_job_key), job)
         self.new_jobs.append(job)
         self.waiting_per_group[task.group] += 1
         self._request()
@@ -178,7 +178,16 @@ class _Ward:
         counts = self.waiting_per_group
         if any(counts[m.group] for m in self.idle):
             return True
-        return self.glide and any(counts[min(m.group for m in self.idle) + 1:])
+        if not self.glide:
+            return False
+        broadest = min(m.group for m in self.idle)
+        if not any(counts[broadest + 1:]):
+            return False
+        # a narrower group's task that has waited long enough to glide (the same sum as
+        # dispatch.may_take; its glide timer requests a dispatch when it gets there)
+        now, glide_after = self.env.now, self.model.glide_after
+        return any(job.task.group > broadest and now >= job.arrival + glide_after
+                   for job in self.waiting)
 
     def _dispatch(self, _event: Event) -> None:
         self.pending = False
@@ -186,9 +195,8 @@ class _Ward:
         assignments = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after,
                              self.on_duty)
         if assignments:
-            done = set()
             for job, crew in assignments:
-                done.add(id(job))
+                self.waiting_per_group[job.task.group] -= 1
                 end = now + job.duration
                 job.start, job.crew = now, tuple(m.index for m in crew)
                 for m in crew:
@@ -197,7 +205,7 @@ class _Ward:
                 log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
                 env.timeout(job.duration).callbacks.append(
                     lambda _, job=job, crew=crew: self._done(job, crew))
-            self._remove(done)
+            self.waiting = [job for job in self.waiting if job.start is None]
         self._arm()
 
     def _arm(self) -> None:
@@ -212,21 +220,11 @@ class _Ward:
                 env.timeout(job.task.drop_after).callbacks.append(lambda _, job=job: self._drop(job))
         self.new_jobs.clear()
 
-    def _remove(self, jobs: set[int]) -> None:
-        """Take the jobs with these ids out of the waiting queue."""
-        keep = []
-        for i, job in enumerate(self.waiting):
-            if id(job) in jobs:
-                self.waiting_per_group[job.task.group] -= 1
-            else:
-                keep.append(i)
-        self.waiting = [self.waiting[i] for i in keep]
-        self.keys = [self.keys[i] for i in keep]
-
     def _drop(self, job: Job) -> None:
         """A task not started by its drop time is missed."""
         if job.start is None:
-            self._remove({id(job)})
+            self.waiting.remove(job)
+            self.waiting_per_group[job.task.group] -= 1
             self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, self.env.now))
             if job.task.after_done:  # the patient gave up on this call and may ring again
                 self._ring(job.task.index, job.bed, self.env.now)
