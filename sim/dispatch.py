@@ -12,7 +12,9 @@ Rules (issue 2):
   its own group's tasks, but an acute task glides before a normal task of its own group.
 * A task needing several people at once (``staff: 2``) keeps the free members who may do
   it waiting for the rest of its crew, if enough are on duty to make one up; otherwise
-  later tasks would keep taking them and the task could wait for hours.
+  later tasks would keep taking them and the task could wait for hours. They are free
+  for other tasks again as soon as the task is missed or a crew can no longer form (the
+  engine dispatches again at those instants).
 * Among eligible members the own group goes first, then the *narrowest* broader group (keep
   the most specialised staff free), then whoever has been idle longest, then staff order.
 

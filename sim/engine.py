@@ -137,6 +137,7 @@ class _Ward:
                 # let the member leave before this event ran)
                 self.idle.remove(member)
                 self._leave(member)
+                self._request()  # a crew may no longer form: whoever was kept for it is free
 
     def _ring(self, task_index: int, bed: int, after: float) -> None:
         nxt = self.bells[(task_index, bed)].next_after(after)
@@ -228,6 +229,7 @@ class _Ward:
             self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, self.env.now))
             if job.task.after_done:  # the patient gave up on this call and may ring again
                 self._ring(job.task.index, job.bed, self.env.now)
+            self._request()  # whoever was kept for its crew is free for other tasks
 
     def _done(self, job: Job, crew: list[Member]) -> None:
         now = self.env.now

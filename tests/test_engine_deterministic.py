@@ -447,3 +447,31 @@ def test_two_person_task_does_not_hold_anyone_when_no_crew_can_form() -> None:
     timeline = _timeline(_run(model), model)
     assert timeline[0] == ("c", ("sykepleier/evening/0",), "15:05", "15:20")
     assert timeline[1][0] == "pair" and timeline[1][2] == "d1 07:00"
+
+
+def test_member_kept_for_a_pair_task_is_free_again_when_that_task_is_missed() -> None:
+    # Nurse 0 is busy 08:00-09:00. Nurse 1 is kept for the pair task (08:05, missed at
+    # 08:25) and so leaves the single task c (08:10) waiting; when the pair task is missed
+    # she takes c at that instant, not when nurse 0 frees.
+    model = _model([_task("a", "08:00", 60), _task("pair", "08:05", 10, staff=2, drop_after=20),
+                    _task("c", "08:10", 15)],
+                   {NURSE: {"day": 2}})
+    log = _run(model)
+    assert _timeline(log, model) == [
+        ("a", ("sykepleier/day/0",), "08:00", "09:00"),
+        ("c", ("sykepleier/day/1",), "08:25", "08:40"),
+    ]
+    assert [(model.tasks[r[1]].id, r[4], r[5]) for r in log.unstarted] == [
+        ("pair", MISSED, _t("08:25"))]
+
+
+def test_member_kept_for_a_crew_is_free_again_when_a_needed_colleague_leaves() -> None:
+    # A crew of three: day nurse 0 busy 11:00-13:00, day nurse 1 and the mid-shift nurse
+    # (07:00-12:00) free and kept for it. At 12:00 the mid-shift nurse leaves, no crew of
+    # three can form any more, so day nurse 1 takes the waiting single task at 12:00.
+    shifts = {**SHIFTS, "mid": {"start": "07:00", "end": "12:00"}}
+    model = _model([_task("a", "11:00", 120), _task("trio", "11:00", 10, staff=3),
+                    _task("c", "11:05", 15)],
+                   {NURSE: {"day": 2, "evening": 0, "night": 0, "mid": 1}}, shifts=shifts)
+    timeline = _timeline(_run(model), model)
+    assert ("c", ("sykepleier/day/1",), "12:00", "12:15") in timeline
