@@ -26,6 +26,8 @@ then is too late).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 
 from sim.catalogue import TaskType
 
@@ -89,6 +91,9 @@ def _fit(members: list[Member], job: Job, now: float, own_only: bool, glide: boo
     return fit
 
 
+_priority = attrgetter("task.priority")
+
+
 def _longest_idle(member: Member) -> tuple[float, int]:
     return member.idle_since, member.index
 
@@ -126,55 +131,45 @@ def assign(
     if not idle or not waiting:
         return assignments
     free = list(idle)
-    taken: set[int] = set()
-    passes = (True, False) if glide else (True,)
     groups = {m.group for m in free}
     broadest = min(groups)
     # Only jobs someone free may take: of a group with a free member, or due to glide to a
     # broader one. Both sets only shrink as members are matched, so the loop's own checks
     # remain; this just spares it the rest of the queue.
-    waiting = [job for job in waiting if job.task.group in groups
-               or (glide and job.task.group > broadest and now >= job.arrival + glide_after)]
-    n, i = len(waiting), 0
-    while i < n and free:
-        priority = waiting[i].task.priority
-        j = i
-        while j < n and waiting[j].task.priority == priority:
-            j += 1
+    candidates = [job for job in waiting if job.task.group in groups
+                  or (glide and job.task.group > broadest and now >= job.arrival + glide_after)]
+    passes = (True, False) if glide else (True,)
+    for _, block in groupby(candidates, _priority):
+        left = list(block)
         for own_only in passes:
-            if not free:
-                break
-            for k in range(i, j):
+            rest = []  # what the own groups did not start, for the gliding pass
+            for job in left:
                 if not free:
-                    break
-                job = waiting[k]
+                    return assignments
                 group = job.task.group
                 if own_only:
-                    if k in taken or group not in groups:
+                    if group not in groups:
+                        rest.append(job)
                         continue
                 elif now < job.arrival + glide_after:
                     break  # the rest of this priority arrived later still
-                elif k in taken or broadest >= group:
+                elif broadest >= group:
                     continue
                 fit = _fit(free, job, now, own_only, glide, glide_after)
                 staff = job.task.staff
-                if len(fit) < staff:
-                    if (fit and on_duty is not None and own_only
+                if len(fit) >= staff:
+                    crew = fit[:staff]
+                    assignments.append((job, crew))
+                    free = [m for m in free if m not in crew]
+                else:
+                    rest.append(job)
+                    if not (fit and on_duty is not None and own_only
                             and len(_fit(free, job, now, False, glide, glide_after)) < staff
                             and _could_form(on_duty, job, now, own_only, glide, glide_after)):
-                        free = [m for m in free if m not in fit]  # they wait for the rest of the crew
-                        if not free:
-                            break
-                        groups = {m.group for m in free}
-                        broadest = min(groups)
-                    continue
-                crew = fit[:staff]
-                if crew:
-                    assignments.append((job, crew))
-                    taken.add(k)
-                    free = [m for m in free if m not in crew]
-                    if free:
-                        groups = {m.group for m in free}
-                        broadest = min(groups)
-        i = j
+                        continue
+                    free = [m for m in free if m not in fit]  # they wait for the rest of the crew
+                if free:
+                    groups = {m.group for m in free}
+                    broadest = min(groups)
+            left = rest
     return assignments

@@ -103,15 +103,28 @@ class _Ward:
         if times:
             t, k, d = np.concatenate(times), np.concatenate(kinds), np.concatenate(durations)
             order = np.lexsort((k, t))
-            self.env.process(self._arrivals(t[order].tolist(), k[order].tolist(), d[order].tolist()))
+            self._arrivals(t[order].tolist(), k[order].tolist(), d[order].tolist())
         self.env.process(self._roster())
 
-    def _arrivals(self, times: list[float], kinds: list[int], durations: list[float]):
-        env, tasks = self.env, self.model.tasks
-        for t, k, d in zip(times, kinds, durations, strict=True):
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            self._arrive(tasks[k], d, -1)
+    def _arrivals(self, times: list[float], kinds: list[int], durations: list[float]) -> None:
+        """Let the drawn tasks arrive in order: one timeout per instant, chained.
+
+        A callback rather than a SimPy process: the hot path, and a generator resume per
+        arrival cost more than the rest of the arrival.
+        """
+        env, tasks, n = self.env, self.model.tasks, len(times)
+        i = 0
+
+        def arrive(_event: Event | None = None) -> None:
+            nonlocal i
+            now = env.now
+            while i < n and times[i] <= now:
+                self._arrive(tasks[kinds[i]], durations[i], -1)
+                i += 1
+            if i < n:
+                env.timeout(times[i] - now).callbacks.append(arrive)
+
+        env.timeout(0).callbacks.append(arrive)
 
     def _roster(self):
         env = self.env
@@ -176,13 +189,12 @@ class _Ward:
         """A cheap, conservative test that a dispatch now might start something."""
         if not self.idle or not self.waiting:
             return False
-        counts = self.waiting_per_group
-        if any(counts[m.group] for m in self.idle):
-            return True
-        if not self.glide:
-            return False
-        broadest = min(m.group for m in self.idle)
-        if not any(counts[broadest + 1:]):
+        counts, broadest = self.waiting_per_group, len(self.waiting_per_group)
+        for m in self.idle:  # a plain loop: cheaper than any() on the few idle members
+            if counts[m.group]:
+                return True
+            broadest = min(broadest, m.group)
+        if not self.glide or not any(counts[broadest + 1:]):
             return False
         # a narrower group's task that has waited long enough to glide (the same sum as
         # dispatch.may_take; its glide timer requests a dispatch when it gets there)
