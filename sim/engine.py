@@ -207,18 +207,17 @@ class _Ward:
         env, now, log = self.env, self.env.now, self.log
         assignments = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after,
                              self.on_duty)
-        if assignments:
-            for job, crew in assignments:
-                self.waiting_per_group[job.task.group] -= 1
-                end = now + job.duration
-                job.start, job.crew = now, tuple(m.index for m in crew)
-                for m in crew:
-                    m.busy, m.free_at = True, end
-                    self.idle.remove(m)
-                log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
-                env.timeout(job.duration).callbacks.append(
-                    lambda _, job=job, crew=crew: self._done(job, crew))
-            self.waiting = [job for job in self.waiting if job.start is None]
+        for job, crew in assignments:
+            self.waiting.remove(job)
+            self.waiting_per_group[job.task.group] -= 1
+            end = now + job.duration
+            job.start, job.crew = now, tuple([m.index for m in crew])
+            for m in crew:
+                m.busy, m.free_at = True, end
+                self.idle.remove(m)
+            log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
+            env.timeout(job.duration).callbacks.append(
+                lambda _, job=job, crew=crew: self._done(job, crew))
         self._arm()
 
     def _arm(self) -> None:
