@@ -71,31 +71,30 @@ def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: flo
     if task.requires is not None and task.requires not in member.certs:
         return False
     if member.group < task.group:
-        # compare with the timer's own sum: (a + g) - a can round below g
-        return glide and now >= job.arrival + glide_after
+        return glide and waited_to_glide(job, now, glide_after)
     return True
+
+
+def waited_to_glide(job: Job, now: float, glide_after: float) -> bool:
+    """Whether ``job`` has waited ``glide_after`` minutes by ``now``.
+
+    Compared with the glide timer's own sum ``arrival + glide_after``: ``now - arrival``
+    can round below ``glide_after`` at the very instant the timer fires.
+    """
+    return now >= job.arrival + glide_after
 
 
 def _fit(members: list[Member], job: Job, now: float, own_only: bool, glide: bool,
          glide_after: float) -> list[Member]:
     """The members who may take ``job`` now, best first."""
-    group, requires = job.task.group, job.task.requires
-    if own_only:  # the hot path: may_take without the gliding branch
-        fit = [m for m in members if m.group == group
-               and (requires is None or requires in m.certs)]
-        if len(fit) > 1:
-            fit.sort(key=_longest_idle)
-        return fit
-    fit = [m for m in members if may_take(m, job, now, glide, glide_after)]
+    group = job.task.group
+    fit = [m for m in members if (m.group == group or not own_only)
+           and may_take(m, job, now, glide, glide_after)]
     fit.sort(key=lambda m: (m.group != group, -m.group, m.idle_since, m.index))
     return fit
 
 
 _priority = attrgetter("task.priority")
-
-
-def _longest_idle(member: Member) -> tuple[float, int]:
-    return member.idle_since, member.index
 
 
 def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool, glide: bool,
@@ -137,7 +136,8 @@ def assign(
     # broader one. Both sets only shrink as members are matched, so the loop's own checks
     # remain; this just spares it the rest of the queue.
     candidates = [job for job in waiting if job.task.group in groups
-                  or (glide and job.task.group > broadest and now >= job.arrival + glide_after)]
+                  or (glide and job.task.group > broadest
+                      and waited_to_glide(job, now, glide_after))]
     passes = (True, False) if glide else (True,)
     for _, block in groupby(candidates, _priority):
         left = list(block)
@@ -151,7 +151,7 @@ def assign(
                     if group not in groups:
                         rest.append(job)
                         continue
-                elif now < job.arrival + glide_after:
+                elif not waited_to_glide(job, now, glide_after):
                     break  # the rest of this priority arrived later still
                 elif broadest >= group:
                     continue

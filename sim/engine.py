@@ -17,13 +17,14 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 import simpy
 from simpy.events import Event
 
 from sim.catalogue import CallBell, call_bells, open_arrivals
-from sim.dispatch import Job, Member, assign
+from sim.dispatch import Job, Member, assign, waited_to_glide
 from sim.model import WardModel
 from sim.rng import Streams
 from sim.staff import Duty
@@ -31,6 +32,7 @@ from sim.staff import Duty
 #: Heap priority of the dispatch event: after URGENT (0) and NORMAL (1) at the same time.
 DISPATCH_PRIORITY = 2
 WAITING, MISSED = 1, 2
+_queue_order = attrgetter("key")  # Job.key: priority, arrival, sequence
 
 
 @dataclass
@@ -48,10 +50,6 @@ class EventLog:
     duty_end: list[float]
     started: list[tuple] = field(default_factory=list)
     unstarted: list[tuple] = field(default_factory=list)
-
-
-def _job_key(job: Job) -> tuple[int, float, int]:
-    return job.key
 
 
 class _Dispatch(Event):
@@ -109,8 +107,8 @@ class _Ward:
     def _arrivals(self, times: list[float], kinds: list[int], durations: list[float]) -> None:
         """Let the drawn tasks arrive in order: one timeout per instant, chained.
 
-        A callback rather than a SimPy process: the hot path, and a generator resume per
-        arrival cost more than the rest of the arrival.
+        Callbacks rather than a SimPy process, which would add a generator resume to
+        every arrival on the hot path.
         """
         env, tasks, n = self.env, self.model.tasks, len(times)
         i = 0
@@ -165,7 +163,7 @@ class _Ward:
     def _arrive(self, task, duration: float, bed: int) -> None:
         job = Job(self.seq, task, self.env.now, duration, bed)
         self.seq += 1
-        self.waiting.insert(bisect.bisect_right(self.waiting, job.key, key=_job_key), job)
+        self.waiting.insert(bisect.bisect_right(self.waiting, job.key, key=_queue_order), job)
         self.new_jobs.append(job)
         self.waiting_per_group[task.group] += 1
         self._request()
@@ -196,10 +194,10 @@ class _Ward:
             broadest = min(broadest, m.group)
         if not self.glide or not any(counts[broadest + 1:]):
             return False
-        # a narrower group's task that has waited long enough to glide (the same sum as
-        # dispatch.may_take; its glide timer requests a dispatch when it gets there)
+        # a narrower group's task that may glide already (a later one's glide timer
+        # requests the dispatch when it gets there)
         now, glide_after = self.env.now, self.model.glide_after
-        return any(job.task.group > broadest and now >= job.arrival + glide_after
+        return any(job.task.group > broadest and waited_to_glide(job, now, glide_after)
                    for job in self.waiting)
 
     def _dispatch(self, _event: Event) -> None:

@@ -473,5 +473,9 @@ def test_member_kept_for_a_crew_is_free_again_when_a_needed_colleague_leaves() -
     model = _model([_task("a", "11:00", 120), _task("trio", "11:00", 10, staff=3),
                     _task("c", "11:05", 15)],
                    {NURSE: {"day": 2, "evening": 0, "night": 0, "mid": 1}}, shifts=shifts)
-    timeline = _timeline(_run(model), model)
-    assert ("c", ("sykepleier/day/1",), "12:00", "12:15") in timeline
+    log = _run(model)
+    assert _timeline(log, model) == [
+        ("a", ("sykepleier/day/0",), "11:00", "13:00"),
+        ("c", ("sykepleier/day/1",), "12:00", "12:15"),
+    ]
+    assert [(model.tasks[r[1]].id, r[4]) for r in log.unstarted] == [("trio", WAITING)]
