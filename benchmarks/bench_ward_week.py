@@ -50,9 +50,10 @@ import simpy
 from sim.catalogue import open_arrivals, poisson_times
 from sim.engine import simulate
 from sim.experiment import run_one
+from sim.io.scenario import load
+from sim.io.schema import Scenario
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.scenario import Scenario, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"

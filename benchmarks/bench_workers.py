@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment import run_replications
+from sim.io.scenario import load
 from sim.model import WardModel, build_model
-from sim.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"

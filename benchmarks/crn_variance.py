@@ -34,8 +34,8 @@ import pandas as pd
 from scipy import stats
 
 from sim.experiment import run_replications
+from sim.io.scenario import load
 from sim.model import build_model
-from sim.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"

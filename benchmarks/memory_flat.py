@@ -37,8 +37,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from sim.experiment import run_one
+from sim.io.scenario import load
 from sim.model import build_model
-from sim.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"

@@ -5,8 +5,8 @@ The path of a scenario: :func:`load_scenario` (YAML -> frozen Scenario) ->
 """
 
 from sim.experiment import run_replications
+from sim.io.scenario import load as load_scenario
 from sim.model import build_model
-from sim.scenario import load as load_scenario
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "build_model", "load_scenario", "run_replications"]

@@ -22,15 +22,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
-from sim.compare import compare, freed_nurse_hours, over_threshold, worse_categories
+from sim.decide.compare import compare, freed_nurse_hours, over_threshold, worse_categories
+from sim.decide.sensitivity import measures, point_table
+from sim.decide.sweep import DESIGNS, SweepError, check, check_points, design, parse_vary, run_point
 from sim.experiment import Results, default_workers, run_replications
+from sim.io.errors import ScenarioError
+from sim.io.results import AtomicFolder, RunWriter, sha256, write_json
+from sim.io.scenario import load, load_raw
+from sim.io.schema import Scenario
 from sim.model import WardModel, build_model, coverage_gaps
-from sim.output import AtomicFolder, RunWriter, sha256, write_json
 from sim.parallel import EXECUTORS, map_unordered
-from sim.report import compare_report, run_report, sweep_report
-from sim.scenario import Scenario, ScenarioError, load, load_raw
-from sim.sensitivity import measures, point_table
-from sim.sweep import DESIGNS, SweepError, check, check_points, design, parse_vary, run_point
+from sim.report.text import compare_report, run_report, sweep_report
 
 
 class UsageError(Exception):

@@ -14,8 +14,8 @@ from scipy import stats
 
 from sim.calendar import MINUTES_PER_DAY
 from sim.engine import MISSED, EventLog
+from sim.io.schema import PRIORITIES
 from sim.model import WardModel
-from sim.scenario import PRIORITIES
 
 STATUS = np.array(["done", "waiting", "missed"])
 KPI_KEYS = ["kpi", "group", "category", "shift", "day_type", "interval"]

@@ -48,7 +48,8 @@ def map_unordered(
 
 def _dask(fn: Callable[..., Any], jobs: Sequence[tuple], scheduler: str | None) -> Iterator[Any]:
     try:
-        from dask.distributed import Client, as_completed as dask_completed
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - depends on the installation
         raise RuntimeError("the dask executor needs the dask extra: pip install 'wardsim[dask]'") from None
     if not scheduler:

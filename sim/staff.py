@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from sim.calendar import MINUTES_PER_DAY, Calendar
 from sim.rng import Streams
 

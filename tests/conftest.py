@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from sim.io.scenario import from_dict, merge
+from sim.io.schema import Scenario
 from sim.model import WardModel, build_model
-from sim.scenario import Scenario, from_dict, merge
 
 SHIFTS = {
     "day": {"start": "07:00", "end": "15:00"},

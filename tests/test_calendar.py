@@ -9,14 +9,22 @@ on, and holidays, which override the weekday/weekend type.
 from __future__ import annotations
 
 import pytest
-
 from conftest import base_dict
+
 from sim.calendar import (
-    DEFAULT_INTERVALS, MINUTES_PER_DAY, WEEKDAYS, Calendar, Interval, check_partition, parse_clock,
-    parse_span, span_pieces,
+    DEFAULT_INTERVALS,
+    MINUTES_PER_DAY,
+    WEEKDAYS,
+    Calendar,
+    Interval,
+    check_partition,
+    parse_clock,
+    parse_span,
+    span_pieces,
 )
+from sim.io.errors import ScenarioError
+from sim.io.scenario import from_dict
 from sim.model import build_model
-from sim.scenario import ScenarioError, from_dict
 from sim.staff import Shift
 
 

@@ -29,9 +29,9 @@ from scipy import stats
 from sim.calendar import MINUTES_PER_DAY
 from sim.catalogue import clock_times, open_arrivals, poisson_times, rate_windows
 from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.io.scenario import from_dict
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.scenario import from_dict
 
 GROUP = "sykepleier"
 #: Rates per patient and interval occurrence; one value per day type where it differs.

@@ -25,8 +25,8 @@ import sim
 import sim.experiment
 from sim.cli import main
 from sim.experiment import run_one
+from sim.io.scenario import load
 from sim.model import build_model
-from sim.scenario import load
 
 DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny_ward.yaml"

@@ -34,7 +34,7 @@ from scipy import stats
 
 from sim import engine
 from sim.cli import main
-from sim.compare import (
+from sim.decide.compare import (
     COMPARISON_COLUMNS,
     can_pair,
     compare,
@@ -45,10 +45,10 @@ from sim.compare import (
 )
 from sim.engine import simulate
 from sim.experiment import run_replications
+from sim.io.scenario import from_dict
 from sim.metrics import KPI_KEYS
 from sim.model import build_model
 from sim.rng import Streams
-from sim.scenario import from_dict
 
 DOCUMENTED_COLUMNS = [
     "scenario", "kpi", "group", "category", "shift", "day_type", "interval", "mean", "ci_low",

@@ -32,10 +32,10 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.io.scenario import from_dict
 from sim.metrics import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.scenario import from_dict
 
 SHIFTS = {
     "day": {"start": "07:00", "end": "15:00"},

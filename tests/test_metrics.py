@@ -20,6 +20,7 @@ from scipy import stats
 
 from sim.engine import MISSED, WAITING, EventLog
 from sim.experiment import run_one
+from sim.io.scenario import from_dict
 from sim.metrics import (
     KPI_KEYS,
     _covered,
@@ -30,7 +31,6 @@ from sim.metrics import (
     tidy_tasks,
 )
 from sim.model import WardModel, build_model
-from sim.scenario import from_dict
 from sim.staff import Duty
 
 NURSE, HFA = 0, 1           # group indices of base_dict: sykepleier, helsefagarbeider

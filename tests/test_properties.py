@@ -45,10 +45,12 @@ from sim.calendar import WEEKDAYS
 from sim.catalogue import open_arrivals
 from sim.dispatch import Job, Member, assign
 from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.io.errors import ScenarioError
+from sim.io.scenario import from_dict
+from sim.io.schema import CATEGORIES, PRIORITIES
 from sim.metrics import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.scenario import CATEGORIES, PRIORITIES, ScenarioError, from_dict
 
 EPS = 1e-9
 SETTINGS = settings(max_examples=60, deadline=None,

@@ -34,8 +34,8 @@ from scipy import stats
 from sim.calendar import MINUTES_PER_DAY
 from sim.distributions import Duration, triangular
 from sim.experiment import run_one
+from sim.io.scenario import from_dict
 from sim.model import WardModel, build_model
-from sim.scenario import from_dict
 
 GROUP = "sykepleier"
 

@@ -19,9 +19,9 @@ from conftest import base_dict
 
 from sim.engine import EventLog, simulate
 from sim.experiment import run_one, run_replications
+from sim.io.scenario import from_dict, merge
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.scenario import from_dict, merge
 
 SEED = 20240611
 

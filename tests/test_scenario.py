@@ -1,6 +1,6 @@
 """Scenario files: every bad input gives one clear error; variants merge as documented.
 
-Each bad-input case must raise exactly one :class:`~sim.scenario.ScenarioError` whose text
+Each bad-input case must raise exactly one :class:`~sim.io.errors.ScenarioError` whose text
 is one line, ``file: field: message``, naming the file, the field and what is allowed.
 Checks that need the roster worked out (a task nobody may ever do) are raised by
 :func:`sim.model.build_model`. The positive tests pin down ``extends`` (relative to the
@@ -18,8 +18,10 @@ import pytest
 import yaml
 from conftest import base_dict
 
+from sim.io.errors import ScenarioError
+from sim.io.scenario import from_dict, load
+from sim.io.schema import DEFAULT_MAX_WAIT, Scenario
 from sim.model import build_model
-from sim.scenario import DEFAULT_MAX_WAIT, Scenario, ScenarioError, from_dict, load
 
 SOURCE = "ward.yaml"
 

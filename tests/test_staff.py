@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import base_dict
 from scipy import stats
 
-from conftest import base_dict
+from sim.io.scenario import from_dict
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.scenario import from_dict
 from sim.staff import CONTINUOUS, Duty
 
 NURSE, HFA = "sykepleier", "helsefagarbeider"

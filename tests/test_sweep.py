@@ -2,7 +2,7 @@
 
 What is pinned down here (issue 3, "Sensitivity sweeps" and "Scale"):
 
-* Paths: :func:`sim.sweep.base_value` and :func:`sim.sweep.with_value` on a single-number
+* Paths: :func:`sim.decide.sweep.base_value` and :func:`sim.decide.sweep.with_value` on a single-number
   occupancy, a roster given per day type (``.weekday``/``.weekend``; the bare shift is
   refused), a task's minutes, list items by id and the global multipliers when the file does
   not mention them; whole-number fields (head counts) are rounded, float fields never are;
@@ -40,9 +40,7 @@ from conftest import base_dict
 
 import sim.cli
 from sim.cli import main
-from sim.model import build_model
-from sim.scenario import from_dict
-from sim.sweep import (
+from sim.decide.sweep import (
     Factor,
     SweepError,
     base_value,
@@ -53,6 +51,8 @@ from sim.sweep import (
     run_point,
     with_value,
 )
+from sim.io.scenario import from_dict
+from sim.model import build_model
 
 #: The sweep used for the workers and resume tests: one-at-a-time, 1 + 3·2 = 7 points.
 SWEEP = ["--vary", "durations.scale=0.6:1.4", "--vary", "absence.sykepleier=0:0.3",

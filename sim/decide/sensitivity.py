@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.decide.sweep import Factor, _problem
 from sim.metrics import t_interval
-from sim.sweep import Factor, _problem
 
 KEYS = ["kpi", "group", "category"]
 COLUMNS = [*KEYS, "factor", "measure", "value", "ci_low", "ci_high", "rank"]

@@ -22,9 +22,11 @@ from scipy.stats import qmc
 
 from sim.calendar import DAY_TYPES
 from sim.experiment import run_one
+from sim.io.errors import ScenarioError
+from sim.io.errors import suggest as _suggest
+from sim.io.scenario import from_dict
 from sim.metrics import ALL
 from sim.model import build_model
-from sim.scenario import ScenarioError, _suggest, from_dict
 
 DESIGNS = ("lhs", "sobol", "grid", "oat")
 #: Fields that hold whole numbers (head counts, beds, days, crew size): their values are rounded.

@@ -1,0 +1,1 @@
+"""Decisions from simulated replications: compare scenarios, sweep inputs (and, next, assess)."""

@@ -1,0 +1,1 @@
+"""Files in and out: the scenario format and its checks, and the result files."""

@@ -1,0 +1,198 @@
+"""The scenario format: pydantic models of every key a scenario file may hold.
+
+Types, ranges and allowed words are checked here by pydantic; names that must refer to
+something defined elsewhere in the file are checked in :mod:`sim.io.references`, and reading,
+merging variants and turning errors into one readable line in :mod:`sim.io.scenario`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from sim.calendar import WEEKDAYS
+
+CATEGORIES: tuple[str, ...] = (
+    "pasientbehandling", "prosedyrer", "dokumentasjon", "legemiddelhandtering", "parorende",
+    "blodprover", "ernaering", "sjekkerutiner", "opplaering", "bestillinger", "renhold",
+    "administrativt",
+)
+PRIORITIES: tuple[str, ...] = ("acute", "high", "normal", "low")
+#: Longest acceptable wait (minutes) by priority when a task gives no `max_wait`.
+DEFAULT_MAX_WAIT: dict[str, float] = {"acute": 10.0, "high": 30.0, "normal": 60.0, "low": 240.0}
+DISTRIBUTIONS = Literal["lognormal", "gamma", "triangular", "exponential", "fixed"]
+
+
+def _per_day_type(value: Any) -> Any:
+    """Let a plain number stand for the same value on every day type."""
+    return {"weekday": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def _clock_text(value: Any) -> Any:
+    """YAML reads an unquoted 14:30 as the number 870 (base 60): ask for quotes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f'write clock times in quotes, e.g. "07:30" (an unquoted time was read as the number {value})')
+    return value
+
+
+Clock = Annotated[str, BeforeValidator(_clock_text)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DayTypeFloat(_Frozen):
+    """A value per day type; weekend falls back to weekday, holiday to weekend."""
+
+    weekday: float = Field(ge=0)
+    weekend: float | None = Field(default=None, ge=0)
+    holiday: float | None = Field(default=None, ge=0)
+
+    def of(self, day_type: str) -> float:
+        """Return the value for ``weekday``, ``weekend`` or ``holiday``."""
+        weekend = self.weekday if self.weekend is None else self.weekend
+        if day_type == "holiday":
+            return weekend if self.holiday is None else self.holiday
+        return weekend if day_type == "weekend" else self.weekday
+
+
+class DayTypeCount(DayTypeFloat):
+    """A head count per day type."""
+
+    weekday: int = Field(ge=0)
+    weekend: int | None = Field(default=None, ge=0)
+    holiday: int | None = Field(default=None, ge=0)
+
+
+PerDayType = Annotated[DayTypeFloat, BeforeValidator(_per_day_type)]
+PerDayTypeCount = Annotated[DayTypeCount, BeforeValidator(_per_day_type)]
+
+
+class Ward(_Frozen):
+    """Beds and the share of them occupied (census) by day type."""
+
+    beds: int = Field(gt=0)
+    occupancy: PerDayType = Field(default_factory=lambda: DayTypeFloat(weekday=1.0))
+
+    @model_validator(mode="after")
+    def _share(self) -> Ward:
+        for day_type in ("weekday", "weekend", "holiday"):
+            if self.occupancy.of(day_type) > 1:
+                raise ValueError("occupancy is a share of beds and must be between 0 and 1")
+        return self
+
+
+class CalendarSpec(_Frozen):
+    """The horizon and its day types."""
+
+    days: int = Field(default=28, gt=0)
+    start: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
+    holidays: tuple[Annotated[int, Field(ge=0)], ...] = ()
+    weekday_daytime: Clock = "08:00-15:00"
+
+
+class Group(_Frozen):
+    """A staff group (yrkesgruppe); list order is the competence hierarchy, broadest first."""
+
+    id: str
+    name: str | None = None
+    nurse: bool = False
+    cost_per_hour: float = Field(default=0.0, ge=0)
+
+
+class ShiftSpec(_Frozen):
+    """A shift (vakt) by clock times; an end before the start runs past midnight."""
+
+    start: Clock
+    end: Clock
+
+
+class DurationSpec(_Frozen):
+    """How a task's duration spreads around its estimate."""
+
+    distribution: DISTRIBUTIONS = "lognormal"
+    cv: float | None = Field(default=None, gt=0)
+    min: float | None = Field(default=None, ge=0)
+    mode: float | None = Field(default=None, ge=0)
+    max: float | None = Field(default=None, gt=0)
+
+
+class DurationDefaults(DurationSpec):
+    """The scenario-wide duration spread, and a multiplier on every duration."""
+
+    cv: float | None = Field(default=0.5, gt=0)
+    scale: float = Field(default=1.0, gt=0)
+
+
+class Arrivals(_Frozen):
+    """A multiplier on every arrival rate (for sensitivity runs)."""
+
+    scale: float = Field(default=1.0, ge=0)
+
+
+class DispatchSpec(_Frozen):
+    """Who may take a waiting task: only its own group (strict), or broader ones after a wait."""
+
+    policy: Literal["strict", "glide"] = "glide"
+    glide_after: float = Field(default=10.0, ge=0)
+
+
+class Task(_Frozen):
+    """One task type of the ward's task mapping (kartlegging)."""
+
+    id: str
+    name: str | None = None
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
+    group: str
+    requires: str | None = None
+    per: Literal["patient", "ward"] = "patient"
+    when: dict[str, PerDayType] | None = None
+    at: tuple[Clock, ...] | None = None
+    jitter: float = Field(default=0.0, ge=0)
+    day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = None
+    repeat: Literal["after_done"] | None = None
+    minutes: float | None = Field(default=None, gt=0)
+    duration: DurationSpec | None = None
+    priority: Literal[PRIORITIES] = "normal"  # type: ignore[valid-type]
+    max_wait: float | None = Field(default=None, ge=0)
+    drop_after: float | None = Field(default=None, gt=0)
+    staff: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Task:
+        if (self.when is None) == (self.at is None):
+            raise ValueError("give either `when` (rates per interval) or `at` (clock times), not both")
+        if self.repeat and (self.when is None or self.per != "patient"):
+            raise ValueError("`repeat: after_done` needs `per: patient` and `when` rates")
+        if self.day_types is not None and self.at is None:
+            raise ValueError("`day_types` filters `at` tasks; for `when` give rates per day type")
+        triangular = self.duration is not None and self.duration.distribution == "triangular"
+        if self.minutes is None and not triangular:
+            raise ValueError("`minutes` (the estimated time) is required")
+        return self
+
+    @property
+    def max_wait_minutes(self) -> float:
+        """The longest acceptable wait, from the task or its priority's default."""
+        return DEFAULT_MAX_WAIT[self.priority] if self.max_wait is None else self.max_wait
+
+
+class Scenario(_Frozen):
+    """A whole ward scenario, validated and frozen. Variants are new objects."""
+
+    name: str
+    description: str | None = None
+    ward: Ward
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    intervals: dict[str, str] | None = None
+    groups: tuple[Group, ...] = Field(min_length=1)
+    shifts: dict[str, ShiftSpec] = Field(default_factory=dict)
+    roster: dict[str, Annotated[int, Field(ge=0)] | dict[str, PerDayTypeCount]]
+    certifications: dict[str, dict[str, Literal["all"] | float]] = Field(default_factory=dict)
+    absence: dict[str, float] = Field(default_factory=dict)
+    dispatch: DispatchSpec = Field(default_factory=DispatchSpec)
+    durations: DurationDefaults = Field(default_factory=DurationDefaults)
+    arrivals: Arrivals = Field(default_factory=Arrivals)
+    tasks: tuple[Task, ...] = Field(min_length=1)

@@ -1,0 +1,1 @@
+"""What a user reads: terminal tables (and, next, the HTML report). Formats; never prints."""
