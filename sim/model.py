@@ -87,7 +87,7 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
         arrival_scale=scenario.arrivals.scale,
     )
     for task in tasks:
-        most = max(int(_eligible_heads(model, task, dt).max()) for dt in DAY_TYPES)
+        most = max(int(eligible_heads(model, task, dt).max()) for dt in DAY_TYPES)
         if most == 0:
             raise ScenarioError(source, f"tasks.{task.id}.group", _nobody(model, task))
         if most < task.staff:
@@ -104,7 +104,7 @@ def _nobody(model: WardModel, task: TaskType) -> str:
     return f"nobody on the roster may do this task: no {who}{broader}{need} is on any shift"
 
 
-def _eligible_heads(model: WardModel, task: TaskType, day_type: str) -> np.ndarray:
+def eligible_heads(model: WardModel, task: TaskType, day_type: str) -> np.ndarray:
     """Per clock minute, how many rostered people may take ``task`` on a day of ``day_type``.
 
     A shift counts over its clock minutes with the type of the day it starts; absence is
@@ -114,7 +114,7 @@ def _eligible_heads(model: WardModel, task: TaskType, day_type: str) -> np.ndarr
     heads = np.zeros(MINUTES_PER_DAY, dtype=int)
     for group, shift in _rostered(model):
         allowed = group == task.group or (model.policy == "glide" and group < task.group)
-        n = _on_duty(model, group, shift, day_type)
+        n = heads_on_duty(model, group, shift, day_type)
         if not allowed or n == 0:
             continue
         if task.requires is not None:
@@ -185,7 +185,8 @@ def _rostered(model: WardModel) -> list[tuple[int, str]]:
     return pairs + [(g, CONTINUOUS) for g, _ in model.staffing.continuous]
 
 
-def _on_duty(model: WardModel, group: int, shift: str, day_type: str) -> int:
+def heads_on_duty(model: WardModel, group: int, shift: str, day_type: str) -> int:
+    """Head count of a group on a shift (or the round-the-clock roster) of a day type."""
     if shift == CONTINUOUS:
         return dict(model.staffing.continuous).get(group, 0)
     return model.staffing.head_count(group, shift, day_type)
@@ -201,12 +202,12 @@ def coverage_gaps(model: WardModel) -> pd.DataFrame:
     present = [dt for dt in DAY_TYPES if dt in set(model.calendar.day_types())]
     for task in model.tasks:
         for day_type in present:
-            needed = _mask(_task_pieces(model, task, day_type))
+            needed = clock_mask(task_pieces(model, task, day_type))
             if not needed.any():
                 continue
-            short = _eligible_heads(model, task, day_type) < task.staff
+            short = eligible_heads(model, task, day_type) < task.staff
             for interval in model.calendar.intervals:
-                uncovered = int((needed & _mask(interval.pieces) & short).sum())
+                uncovered = int((needed & clock_mask(interval.pieces) & short).sum())
                 if uncovered > 0:
                     rows.append({
                         "task_id": task.id, "task": task.name, "group": model.group_ids[task.group],
@@ -217,7 +218,7 @@ def coverage_gaps(model: WardModel) -> pd.DataFrame:
                                        "interval", "uncovered_minutes"])
 
 
-def _task_pieces(model: WardModel, task: TaskType, day_type: str) -> list[tuple[int, int]]:
+def task_pieces(model: WardModel, task: TaskType, day_type: str) -> list[tuple[int, int]]:
     """Clock pieces of a day in which ``task`` can arrive on a day of ``day_type``."""
     idx = DAY_TYPES.index(day_type)
     if task.at:
@@ -239,7 +240,8 @@ def _task_pieces(model: WardModel, task: TaskType, day_type: str) -> list[tuple[
     return pieces
 
 
-def _mask(pieces: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> np.ndarray:
+def clock_mask(pieces: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> np.ndarray:
+    """A boolean array over the 1440 clock minutes, true inside the pieces."""
     mask = np.zeros(MINUTES_PER_DAY, dtype=bool)
     for a, b in pieces:
         mask[a:b] = True

@@ -38,7 +38,7 @@ import pytest
 import yaml
 from conftest import base_dict
 
-import sim.cli
+import sim.cli.sweep
 from sim.cli import main
 from sim.decide.sweep import (
     Factor,
@@ -488,7 +488,7 @@ def test_bad_sweep_spec_fails_in_one_line_before_anything_runs(
         spec: list[str], ward_file: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     ran = []
-    monkeypatch.setattr(sim.cli, "map_unordered", lambda *a, **k: ran.append(a) or iter(()))
+    monkeypatch.setattr(sim.cli.sweep, "map_unordered", lambda *a, **k: ran.append(a) or iter(()))
     out = tmp_path / "sweep"
     code = main(["sweep", ward_file, *spec, "-n", "2", "--out", str(out)])
     captured = capsys.readouterr()
@@ -542,7 +542,7 @@ def test_one_and_two_workers_give_identical_tables(ward_file: str, uninterrupted
 
 def _interrupt_after(n: int):
     """Make a ``map_unordered`` that delivers ``n`` results, then raises KeyboardInterrupt."""
-    real = sim.cli.map_unordered
+    real = sim.cli.sweep.map_unordered
 
     def interrupted(fn, jobs, *args, **kwargs):
         for i, result in enumerate(real(fn, jobs, *args, **kwargs)):
@@ -560,7 +560,7 @@ def test_interrupted_sweep_resumes_to_the_same_tables(ward_file: str, uninterrup
     out = tmp_path / "sweep"
     partial = tmp_path / ".sweep.partial"
     with monkeypatch.context() as patch:
-        patch.setattr(sim.cli, "map_unordered", _interrupt_after(2))
+        patch.setattr(sim.cli.sweep, "map_unordered", _interrupt_after(2))
         assert _sweep(ward_file, out, *SWEEP) == 130
     err = capsys.readouterr().err
     assert "--resume" in err and "Traceback" not in err
@@ -569,13 +569,13 @@ def test_interrupted_sweep_resumes_to_the_same_tables(ward_file: str, uninterrup
                                                                       "point-000001.parquet"]
     assert (partial / "spec.json").is_file()
 
-    real, jobs_run = sim.cli.map_unordered, []
+    real, jobs_run = sim.cli.sweep.map_unordered, []
 
     def counting(fn, jobs, *args, **kwargs):
         jobs_run.extend(job[2] for job in jobs)
         return real(fn, jobs, *args, **kwargs)
 
-    monkeypatch.setattr(sim.cli, "map_unordered", counting)
+    monkeypatch.setattr(sim.cli.sweep, "map_unordered", counting)
     assert _sweep(ward_file, out, *SWEEP, "--resume") == 0
     assert sorted(jobs_run) == list(range(2, POINTS))  # only the unfinished points ran again
     assert not partial.exists()
@@ -587,7 +587,7 @@ def test_resume_with_a_different_spec_is_refused_and_keeps_the_partial(
         capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sweep"
     with monkeypatch.context() as patch:
-        patch.setattr(sim.cli, "map_unordered", _interrupt_after(1))
+        patch.setattr(sim.cli.sweep, "map_unordered", _interrupt_after(1))
         assert _sweep(ward_file, out, *SWEEP) == 130
     capsys.readouterr()
     other = [a.replace("0.6:1.4", "0.7:1.4") for a in SWEEP]
@@ -602,7 +602,7 @@ def test_a_new_sweep_without_resume_starts_over(ward_file: str, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "sweep"
     with monkeypatch.context() as patch:
-        patch.setattr(sim.cli, "map_unordered", _interrupt_after(2))
+        patch.setattr(sim.cli.sweep, "map_unordered", _interrupt_after(2))
         assert _sweep(ward_file, out, *SWEEP) == 130
     jobs_run = []
 
@@ -611,7 +611,7 @@ def test_a_new_sweep_without_resume_starts_over(ward_file: str, tmp_path: Path,
         raise KeyboardInterrupt
         yield  # a generator, like map_unordered
 
-    monkeypatch.setattr(sim.cli, "map_unordered", stop_at_once)
+    monkeypatch.setattr(sim.cli.sweep, "map_unordered", stop_at_once)
     assert _sweep(ward_file, out, *SWEEP) == 130
     assert sorted(jobs_run) == list(range(POINTS))  # the stale points were dropped
     assert list((tmp_path / ".sweep.partial" / "points").iterdir()) == []

@@ -78,6 +78,10 @@ def check_references(scenario: Scenario, source: str) -> None:
             fail(f"absence.{group}", f"{rate!r} is not a probability between 0 and 1")
     for task in scenario.tasks:
         _check_task(task, groups, interval_ids, scenario, fail)
+    if isinstance(scenario.targets.max_utilisation, dict):
+        for group in scenario.targets.max_utilisation:
+            if group not in groups:
+                fail(f"targets.max_utilisation.{group}", f"{group!r} is not a staff group{suggest(group, groups)}")
 
 
 def _check_intervals(scenario: Scenario, fail: Fail) -> list[str]:

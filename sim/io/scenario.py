@@ -38,7 +38,7 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as err:
-        raise _to_scenario_error(err, raw, source) from None
+        raise to_scenario_error(err, raw, source) from None
     check_references(scenario, source)
     return scenario
 
@@ -124,14 +124,19 @@ def _apply_move(merged: dict[str, Any], move: Any, file: str) -> None:
     merged["tasks"] = [tasks.get(t.get("id"), t) if isinstance(t, dict) else t for t in merged.get("tasks", [])]
 
 
-def _to_scenario_error(err: ValidationError, raw: Any, source: str) -> ScenarioError:
-    """Turn pydantic's error list into the single most specific, readable message."""
+def to_scenario_error(err: ValidationError, raw: Any, source: str,
+                      root: type[BaseModel] = Scenario) -> ScenarioError:
+    """Turn pydantic's error list into the single most specific, readable message.
+
+    ``root`` is the model ``raw`` was validated against (the whole scenario, or a part such
+    as the targets of a ``--targets`` file), for listing the keys allowed where one is wrong.
+    """
     best = max(err.errors(), key=lambda e: len(_readable_loc(raw, e["loc"], e["type"])[0]))
     field, node_loc = _readable_loc(raw, best["loc"], best["type"])
     kind, given = best["type"], best.get("input")
     if kind == "extra_forbidden":
         key = str(best["loc"][-1])
-        allowed = _allowed_keys(node_loc)
+        allowed = _allowed_keys(node_loc, root)
         return ScenarioError(source, field, f"unknown key {key!r}{suggest(key, allowed)}")
     if kind == "missing":
         return ScenarioError(source, field, "is required but missing")
@@ -173,9 +178,9 @@ def _readable_loc(raw: Any, loc: tuple[Any, ...], kind: str = "") -> tuple[str, 
     return ".".join(parts), path
 
 
-def _allowed_keys(path: list[Any]) -> list[str]:
-    """Field names of the model found by walking ``path`` from :class:`Scenario`."""
-    tp: Any = Scenario
+def _allowed_keys(path: list[Any], root: type[BaseModel] = Scenario) -> list[str]:
+    """Field names of the model found by walking ``path`` from ``root``."""
+    tp: Any = root
     for key in path:
         tp = _model_in(tp)
         if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(key, str) and key in tp.model_fields:

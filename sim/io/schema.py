@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.calendar import WEEKDAYS
 
@@ -22,6 +22,8 @@ PRIORITIES: tuple[str, ...] = ("acute", "high", "normal", "low")
 #: Longest acceptable wait (minutes) by priority when a task gives no `max_wait`.
 DEFAULT_MAX_WAIT: dict[str, float] = {"acute": 10.0, "high": 30.0, "normal": 60.0, "low": 240.0}
 DISTRIBUTIONS = Literal["lognormal", "gamma", "triangular", "exponential", "fixed"]
+#: A share or probability between 0 and 1.
+Share = Annotated[float, Field(ge=0, le=1)]
 
 
 def _per_day_type(value: Any) -> Any:
@@ -179,6 +181,53 @@ class Task(_Frozen):
         return DEFAULT_MAX_WAIT[self.priority] if self.max_wait is None else self.max_wait
 
 
+#: Default longest share of late tasks by priority.
+DEFAULT_MAX_LATE_SHARE = {"acute": 0.01, "high": 0.05, "normal": 0.10, "low": 0.20}
+
+
+class LateShares(_Frozen):
+    """The largest acceptable share of late tasks, per priority."""
+
+    acute: Share = DEFAULT_MAX_LATE_SHARE["acute"]
+    high: Share = DEFAULT_MAX_LATE_SHARE["high"]
+    normal: Share = DEFAULT_MAX_LATE_SHARE["normal"]
+    low: Share = DEFAULT_MAX_LATE_SHARE["low"]
+
+    def of(self, priority: str) -> float:
+        """The target for ``acute``, ``high``, ``normal`` or ``low``."""
+        return float(getattr(self, priority))
+
+
+class Targets(_Frozen):
+    """Service targets of ``wardsim assess``; see the module docstring for their meaning."""
+
+    max_utilisation: Share | dict[str, Share] = 0.85
+    max_late_share: LateShares = Field(default_factory=LateShares)
+    max_missed_per_week: float = Field(default=0.0, ge=0)
+    max_glide_back_share: Share = 0.10
+    coverage_probability: Share = 0.99
+    shift_tail: Share = 0.10
+
+    @field_validator("max_utilisation", mode="before")
+    @classmethod
+    def _no_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("give a share between 0 and 1, such as 0.85")
+        return value
+
+    def max_utilisation_of(self, group: str) -> float:
+        """The utilisation target of a group (groups not listed get the default 0.85)."""
+        if isinstance(self.max_utilisation, dict):
+            return float(self.max_utilisation.get(group, 0.85))
+        return float(self.max_utilisation)
+
+
+class FTE(_Frozen):
+    """What one full-time person works: hours per week (35.5 h is the Norwegian rota week)."""
+
+    weekly_hours: float = Field(default=35.5, gt=0, le=60)
+
+
 class Scenario(_Frozen):
     """A whole ward scenario, validated and frozen. Variants are new objects."""
 
@@ -196,3 +245,6 @@ class Scenario(_Frozen):
     durations: DurationDefaults = Field(default_factory=DurationDefaults)
     arrivals: Arrivals = Field(default_factory=Arrivals)
     tasks: tuple[Task, ...] = Field(min_length=1)
+    targets: Targets = Field(default_factory=lambda: Targets())
+    fte: FTE = Field(default_factory=lambda: FTE())
+    language: Literal["nb", "sv", "en"] | None = None

@@ -1,0 +1,77 @@
+"""Command line: ``wardsim run|validate|compare|assess|sweep``. The only package that prints.
+
+A problem with the user's input (scenario file, arguments, output folder) is told in one
+line on stderr with exit code 2, and no results folder is left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sim import __version__
+from sim.cli.common import Parser, UsageError, add_common
+from sim.cli.compare import cmd_compare
+from sim.cli.run import cmd_run, cmd_validate
+from sim.cli.sweep import cmd_sweep
+from sim.decide.sweep import DESIGNS, SweepError
+from sim.io.errors import ScenarioError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``wardsim`` command."""
+    parser = Parser(prog="wardsim", description="Simulate a hospital ward's task sharing.")
+    parser.add_argument("--version", action="version", version=f"wardsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    run = sub.add_parser("run", help="simulate a scenario and write tidy results")
+    run.add_argument("scenario", help="scenario YAML file")
+    add_common(run)
+    run.add_argument("--no-detail", action="store_true",
+                     help="do not write one row per task (tasks.parquet)")
+    run.set_defaults(func=cmd_run)
+
+    compare = sub.add_parser("compare", help="compare a baseline with variants (common random numbers)")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="baseline file first, then one or more variants")
+    add_common(compare)
+    compare.add_argument("--max-utilisation", type=float, default=0.85,
+                         help="flag groups and intervals above this utilisation (default 0.85)")
+    compare.add_argument("--detail", action="store_true", help="also write one row per task")
+    compare.add_argument("--independent-streams", action="store_true",
+                         help="give each scenario its own seed (for measuring what CRN gains)")
+    compare.set_defaults(func=cmd_compare)
+
+    sweep = sub.add_parser("sweep", help="vary inputs over a design and rank their influence")
+    sweep.add_argument("scenario", help="scenario YAML file")
+    sweep.add_argument("--vary", action="append", required=True, metavar="PATH=LOW:HIGH",
+                       help="a numeric field and its range; repeat for more factors")
+    sweep.add_argument("--design", choices=DESIGNS, default="lhs",
+                       help="lhs (default), sobol, grid or oat (one at a time, for a tornado)")
+    sweep.add_argument("--points", type=int, default=16,
+                       help="design points (lhs), base points (sobol), levels per factor (grid, oat)")
+    add_common(sweep)
+    sweep.add_argument("--resume", action="store_true",
+                       help="carry on a killed sweep in the same --out folder")
+    sweep.set_defaults(func=cmd_sweep)
+
+    validate = sub.add_parser("validate", help="check a scenario file without running it")
+    validate.add_argument("scenario", help="scenario YAML file")
+    validate.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``wardsim`` command; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except (ScenarioError, UsageError, SweepError) as err:
+        print(f"wardsim: error: {err}", file=sys.stderr)
+        return 2
+    except FileExistsError as err:
+        print(f"wardsim: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("wardsim: interrupted; no results folder was written", file=sys.stderr)
+        return 130

@@ -1,0 +1,126 @@
+"""What every command shares: argument types, options, scenario loading, the output folder,
+and running one scenario's replications into a folder with a progress bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from sim import __version__
+from sim.experiment import Results, default_workers, run_replications
+from sim.io.results import RunWriter, sha256
+from sim.io.scenario import load
+from sim.io.schema import Scenario
+from sim.model import WardModel, build_model
+from sim.parallel import EXECUTORS
+
+
+class UsageError(Exception):
+    """A bad command-line value; told in one line, exit code 2."""
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that simulates."""
+    parser.add_argument("--replications", "-n", type=positive, default=10, help="default 10")
+    parser.add_argument("--seed", type=int, default=12345, help="default 12345")
+    parser.add_argument("--days", type=positive, help="override the scenario's calendar days")
+    parser.add_argument("--warmup-days", type=non_negative, default=0,
+                        help="days left out of summaries (default 0)")
+    parser.add_argument("--out", help="results folder (default results/<name>-<time>)")
+    parser.add_argument("--workers", type=positive, default=None,
+                        help="local processes (default: every core)")
+    parser.add_argument("--executor", choices=EXECUTORS, default="local",
+                        help="local processes, or a Dask cluster (needs --scheduler)")
+    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+
+
+def check_executor(args: argparse.Namespace) -> None:
+    """Refuse a Dask run without a reachable scheduler before anything is written."""
+    if args.executor != "dask":
+        return
+    if not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask needs the dask extra: pip install 'wardsim[dask]'") from None
+    try:
+        with Client(args.scheduler, timeout=10):
+            pass
+    except (OSError, TimeoutError) as err:
+        raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {err}") from None
+
+
+def scenario_model(path: str, days: int | None, warmup_days: int) -> tuple[Scenario, WardModel]:
+    scenario = load(path)
+    model = build_model(scenario, source=path, days=days)
+    if warmup_days >= model.calendar.days:
+        raise UsageError(f"--warmup-days {warmup_days} must be less than the "
+                         f"{model.calendar.days} simulated days")
+    return scenario, model
+
+
+def out_folder(args: argparse.Namespace, name: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(args.out) if args.out else Path("results") / f"{name}-{stamp}"
+
+
+def simulate_into(model: WardModel, path: str, seed: int, args: argparse.Namespace, folder: Path,
+              detail: bool) -> Results:
+    """Run the replications of one scenario into ``folder`` (atomically), with a progress bar."""
+    workers = args.workers or default_workers()
+    started, clock = dt.datetime.now().astimezone(), time.perf_counter()
+    with RunWriter(folder) as writer, tqdm(total=args.replications, desc=model.name[:30],
+                                           unit="rep", disable=None, file=sys.stderr) as bar:
+        results = run_replications(
+            model, args.replications, seed, args.warmup_days, detail=detail, workers=workers,
+            executor=args.executor, scheduler=args.scheduler, on_replication=writer.add,
+            on_progress=lambda *_: bar.update(1),
+        )
+        writer.finish(results, {
+            "scenario": model.name, "scenario_file": str(path), "scenario_sha256": sha256(path),
+            "seed": seed, "replications": args.replications, "days": model.calendar.days,
+            "warmup_days": args.warmup_days, "workers": workers, "executor": args.executor,
+            "wardsim_version": __version__, "python": platform.python_version(),
+            "started": started.isoformat(timespec="seconds"),
+            "ended": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "wall_seconds": round(time.perf_counter() - clock, 3),
+        })
+    return results
+
+
+def labels_of(paths: list[str]) -> list[str]:
+    """Short unique scenario labels from file names."""
+    labels: list[str] = []
+    for path in paths:
+        label = Path(path).stem
+        while label in labels:
+            label += "_2"
+        labels.append(label)
+    return labels
