@@ -4,9 +4,14 @@ Utilisation is exact: busy and on-duty spans are clipped to every (day, interval
 (no sampling). A minute belongs to the calendar day it falls on and that day's type.
 Waiting statistics use tasks that started; a task never started counts as late once it
 has waited longer than its ``max_wait`` (at its drop time, or at the end of the run).
+Measured minutes are differences of cumulative sums, so they are rounded to 6 decimals: a
+window nobody is on duty in then measures exactly 0 and has no row (its utilisation is
+unknown, not 0 %).
 """
 
 from __future__ import annotations
+
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -20,6 +25,11 @@ from sim.model import WardModel
 STATUS = np.array(["done", "waiting", "missed"])
 KPI_KEYS = ["kpi", "group", "category", "shift", "day_type", "interval"]
 ALL = "all"
+#: Decimals kept of measured minutes: enough for any duration, and float noise becomes 0.
+DECIMALS = 6
+#: Upper edges (minutes) of the wait histogram's bins; a wait w counts in the first w <= edge.
+WAIT_BINS = (0, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720,
+             1440, np.inf)
 
 
 def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_days: int = 0) -> pd.DataFrame:
@@ -45,6 +55,7 @@ def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_day
     lookup = model.calendar.interval_lookup()
     interval_ids = np.array(model.calendar.interval_ids(), dtype=object)
     waited = stop - arrival
+    nurse_duty = np.array([d.group in model.nurse_groups for d in duties], dtype=float)
     frame = pd.DataFrame({
         "replication": replication,
         "scenario": model.name,
@@ -55,6 +66,7 @@ def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_day
         "group": group_ids[np.array([t.group for t in tasks], dtype=np.int64)[kind]],
         "performed_by": [model.group_ids[duties[c[0]].group] if c else None for c in crews],
         "staff_id": ["+".join(duties[i].staff_id for i in c) if c else None for c in crews],
+        "nurse_crew": _per_crew(crews, nurse_duty).astype(np.int64),
         "day": day,
         "day_type": day_types[np.minimum(day, len(day_types) - 1)],
         "interval": interval_ids[lookup[(arrival % MINUTES_PER_DAY).astype(np.int64)]],
@@ -68,6 +80,30 @@ def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_day
         "warmup": day < warmup_days,
     })
     return frame.sort_values("seq", kind="stable").reset_index(drop=True)
+
+
+def _per_crew(crews: list[tuple[int, ...]], per_member: np.ndarray) -> np.ndarray:
+    """Sum of ``per_member[i]`` over the members i of each crew (0 for an empty crew)."""
+    sizes = np.fromiter(map(len, crews), dtype=np.int64, count=len(crews))
+    members = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
+    owner = np.repeat(np.arange(len(crews)), sizes)
+    return np.bincount(owner, weights=per_member[members], minlength=len(crews))
+
+
+def busy_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every member's time on a task: (duty index, start, end cut at the horizon, task index).
+
+    A task done by a crew of two gives two spans, one per member.
+    """
+    if not log.started:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty, empty.astype(np.int64)
+    _, kind, _, _, start, end, crews = zip(*log.started, strict=True)
+    sizes = np.fromiter(map(len, crews), dtype=np.int64, count=len(crews))
+    who = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
+    end_a = np.minimum(np.array(end, dtype=float), log.horizon)
+    return (who, np.repeat(np.array(start, dtype=float), sizes), np.repeat(end_a, sizes),
+            np.repeat(np.array(kind, dtype=np.int64), sizes))
 
 
 def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -105,16 +141,9 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
     dplanned = np.minimum(np.array([d.end for d in duties], dtype=float), horizon)
     dend = np.minimum(np.array(log.duty_end, dtype=float), horizon)
     absent = np.array([d.absent for d in duties], dtype=bool)
-    who, bstart, bend, other = [], [], [], []
-    for _, kind, _, _, start, end, crew in log.started:
-        placed = model.tasks[kind].group
-        for i in crew:
-            who.append(i)
-            bstart.append(start)
-            bend.append(min(end, horizon))
-            other.append(duties[i].group != placed)
-    who_a = np.array(who, dtype=np.int64)
-    bstart_a, bend_a, other_a = np.array(bstart, float), np.array(bend, float), np.array(other, bool)
+    who_a, bstart_a, bend_a, kind_a = busy_spans(log)
+    placed = np.array([t.group for t in model.tasks], dtype=np.int64)
+    other_a = dg[who_a] != placed[kind_a]
     windows = _windows(model)
     w0, w1 = windows["w0"].to_numpy(float), windows["w1"].to_numpy(float)
 
@@ -143,6 +172,8 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
         return pd.DataFrame()
     staff = pd.concat(parts, ignore_index=True)
     staff = staff.groupby(["group", "shift", "day", "day_type", "interval"], sort=False, as_index=False).sum()
+    minutes = [c for c in staff.columns if c.endswith("_minutes")]
+    staff[minutes] = staff[minutes].round(DECIMALS)
     staff = staff[(staff["on_duty_minutes"] > 0) | (staff["absent_minutes"] > 0)]
     staff["utilisation"] = staff["busy_minutes"] / staff["on_duty_minutes"].where(staff["on_duty_minutes"] > 0)
     staff.insert(0, "scenario", model.name)
@@ -151,12 +182,18 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
     return staff.reset_index(drop=True)
 
 
-def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel, warmup_days: int = 0) -> pd.DataFrame:
+def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
+                     warmup_days: int = 0, hours: pd.DataFrame | None = None) -> pd.DataFrame:
     """The KPIs of one replication (warm-up left out) as tidy rows: kpi, keys, value.
 
     Keys a KPI is broken down by hold a value; keys it is summed over hold ``all``; keys
     that do not apply are empty. ``group`` is a staff group, ``nurses`` (every group marked
     ``nurse: true``) or ``all`` (the ward); for task KPIs it is the group the task is placed on.
+    ``nurse_busy_hours_per_week`` by task category (from the ``nurse_crew`` column of
+    :func:`tidy_tasks`) has a row for every category of the catalogue, 0 included, so that
+    every replication and scenario has the same rows. With ``hours`` (from
+    :func:`sim.hourly.tidy_hours`) the ``utilisation_hour`` rows are added: per group and
+    ``nurses``, per day type and ``all``, per hour of the day (``interval`` = ``"00"``-``"23"``).
     """
     weeks = max(model.calendar.days - warmup_days, 1e-9) / 7.0
     rows: list[tuple] = []
@@ -179,8 +216,8 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
             add("absent_hours_per_week", group, g["absent_minutes"].sum() / 60 / weeks)
         add("overtime_hours_per_week", ALL, st["overtime_minutes"].sum() / 60 / weeks)
         cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
-        hours = st.groupby("group")["on_duty_minutes"].sum() / 60
-        add("staff_cost_per_week", ALL, sum(hours[g] * cost[g] for g in hours.index) / weeks)
+        paid = st.groupby("group")["on_duty_minutes"].sum() / 60
+        add("staff_cost_per_week", ALL, sum(paid[g] * cost[g] for g in paid.index) / weeks)
         ns = st[st["group"].isin(nurses)]
         if len(ns):
             add("utilisation", "nurses", _ratio(ns))
@@ -193,6 +230,13 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
             patients = np.mean([model.patients[d] for d in days]) if len(days) else np.nan
             add("nurse_busy_hours_per_patient_week", "nurses", busy / patients if patients else np.nan)
     tk = tasks[~tasks["warmup"]] if len(tasks) else tasks
+    if "nurse_crew" in tasks.columns and model.nurse_groups:
+        # each nurse of a crew counts for the whole task, cut at the horizon
+        spent = (tk["end"].clip(upper=model.calendar.horizon) - tk["start"]).fillna(0.0)
+        minutes = (spent * tk["nurse_crew"]).groupby(tk["category"]).sum()
+        for category in sorted({t.category for t in model.tasks}):
+            add("nurse_busy_hours_per_week", "nurses", minutes.get(category, 0.0) / 60 / weeks,
+                category=category)
     if len(tk):
         groups = [(key, "", g) for key, g in tk.groupby("group", sort=False)]
         groups += [("", key, g) for key, g in tk.groupby("category", sort=False)]
@@ -211,7 +255,59 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
                 ("waiting_at_end", (g["status"] == "waiting").sum()),
             ):
                 add(kpi, group, value, category=category)
-    return pd.DataFrame(rows, columns=[*KPI_KEYS, "value"])
+    frame = pd.DataFrame(rows, columns=[*KPI_KEYS, "value"])
+    if hours is not None and len(hours):
+        frame = pd.concat([frame, _hour_kpis(hours, model)], ignore_index=True)
+    return frame
+
+
+def _hour_kpis(hours: pd.DataFrame, model: WardModel) -> pd.DataFrame:
+    """``utilisation_hour`` rows: busy over on-duty minutes summed over the measured days."""
+    h = hours.loc[~hours["warmup"], ["group", "day_type", "hour", "on_duty_minutes", "busy_minutes"]]
+    nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
+    h = pd.concat([h, h[h["group"].isin(nurses)].assign(group="nurses")], ignore_index=True)
+    parts = [h.groupby(["group", "day_type", "hour"], as_index=False)[["on_duty_minutes", "busy_minutes"]].sum(),
+             h.groupby(["group", "hour"], as_index=False)[["on_duty_minutes", "busy_minutes"]].sum()
+             .assign(day_type=ALL)]
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["on_duty_minutes"] > 0]
+    return pd.DataFrame({
+        "kpi": "utilisation_hour", "group": out["group"], "category": "", "shift": ALL,
+        "day_type": out["day_type"], "interval": out["hour"].map("{:02d}".format),
+        "value": out["busy_minutes"] / out["on_duty_minutes"],
+    }).reset_index(drop=True)
+
+
+def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
+    """Counts of tasks per wait bin, by priority and by category (tasks arriving in warm-up out).
+
+    Columns ``by`` (``priority`` | ``category``), ``key``, ``upper`` (the bin's upper edge
+    in :data:`WAIT_BINS`, or NaN for tasks never started: waiting at the end or missed) and
+    ``count``; bins with no task have no row. Counts add over replications, and their
+    cumulative sum over ``upper`` is the empirical distribution of waits (group with
+    ``dropna=False`` to keep the never-started bin).
+    """
+    columns = ["by", "key", "upper", "count"]
+    if not len(tasks):
+        return pd.DataFrame(columns=columns)
+    tk = tasks[tasks["day"] >= warmup_days]
+    edges = np.array(WAIT_BINS, dtype=float)
+    # NaN (never started) sorts past every edge: index len(edges), whose upper is NaN
+    index = np.searchsorted(edges, tk["wait"].to_numpy(float), side="left")
+    upper = np.append(edges, np.nan)
+    rank = {p: i for i, p in enumerate(PRIORITIES)}
+    parts = []
+    for by in ("priority", "category"):
+        frame = (pd.DataFrame({"key": tk[by].to_numpy(), "bin": index})
+                 .value_counts().rename("count").reset_index())
+        order = frame["key"].map(rank) if by == "priority" else frame["key"]
+        frame = frame.assign(order=order).sort_values(["order", "bin"])
+        frame.insert(0, "by", by)
+        frame["upper"] = upper[frame["bin"].to_numpy()]
+        parts.append(frame[columns])
+    out = pd.concat(parts, ignore_index=True)
+    out["count"] = out["count"].astype(np.int64)
+    return out
 
 
 def _ratio(g: pd.DataFrame) -> float:

@@ -18,19 +18,23 @@ import pytest
 from conftest import base_dict
 from scipy import stats
 
-from sim.engine import MISSED, WAITING, EventLog
+from sim.engine import MISSED, WAITING, EventLog, simulate
 from sim.experiment import run_one
+from sim.hourly import per_hour, tidy_hours
 from sim.io.scenario import from_dict
 from sim.metrics import (
     KPI_KEYS,
+    WAIT_BINS,
     _covered,
     replication_kpis,
     summarise,
     t_interval,
     tidy_staff,
     tidy_tasks,
+    wait_histogram,
 )
 from sim.model import WardModel, build_model
+from sim.rng import Streams
 from sim.staff import Duty
 
 NURSE, HFA = 0, 1           # group indices of base_dict: sykepleier, helsefagarbeider
@@ -401,3 +405,209 @@ def test_staff_kpis_are_ratios_of_sums_and_leave_warmup_out() -> None:
     assert _value(kpis, "nurse_busy_hours_per_week", "nurses", shift="day") == pytest.approx(2.0)
     assert _value(kpis, "nurse_busy_hours_per_patient_week", "nurses") == pytest.approx(2.0 / 10)
     assert not (kpis["kpi"] == "tasks_per_week").any()
+
+
+# ---------------------------------------------------------------------------------------
+# issue 7: exact zeros, hourly utilisation, nurse hours by category, wait histogram
+
+
+def test_a_window_nobody_is_on_duty_in_has_no_row_and_no_utilisation() -> None:
+    # Friday to Sunday; the day shift is rostered on weekdays only. Three day nurses leave
+    # Friday after overtime ending at fractional minutes: the cumulative sums then measure
+    # Sunday's day-shift windows as about 1e-12 minutes unless the minutes are rounded.
+    model = _model(days=3, calendar={"start": "friday"})
+    duties = [Duty(f"sykepleier/day/{i}", NURSE, "day", 0, 420.0, 900.0, NONE, False)
+              for i in range(3)]
+    log = EventLog(model.calendar.horizon, duties, [900.7, 901.4, 902.1])
+    staff = tidy_staff(log, model)
+    assert set(staff["day"]) == {0}
+    assert staff["on_duty_minutes"].tolist() == [360.0, 540.0, 540.0, 4.2]
+    assert staff["interval"].tolist() == ["07-09", "09-12", "12-15", "15-18"]
+    kpis = replication_kpis(pd.DataFrame(), staff, model)
+    util = kpis[kpis["kpi"] == "utilisation"]
+    assert set(util["day_type"]) == {"weekday", "all"}
+    assert _value(kpis, "utilisation", "sykepleier", shift="day", day_type="weekday") == 0
+
+
+def _one_nurse_ward(days: int = 2, **more: object) -> WardModel:
+    """One nurse around the clock and a healthcare worker on weekday day shifts.
+
+    Fixed durations: runde 08:00-09:30, samtale 21:45-22:15, natt 23:30-00:30 (next day).
+    """
+    raw = base_dict(groups=None, roster=None, tasks=None, durations={"distribution": "fixed"})
+    raw.update(
+        calendar={"days": days, "start": "monday"},
+        groups=[{"id": "sykepleier", "nurse": True}, {"id": "helsefagarbeider"}],
+        roster={"sykepleier": 1,
+                "helsefagarbeider": {"day": {"weekday": 1, "weekend": 0}}},
+        tasks=[{"id": "runde", "category": "legemiddelhandtering", "group": "sykepleier",
+                "per": "ward", "at": ["08:00"], "minutes": 90},
+               {"id": "samtale", "category": "parorende", "group": "sykepleier", "per": "ward",
+                "at": ["21:45"], "minutes": 30},
+               {"id": "natt", "category": "sjekkerutiner", "group": "sykepleier",
+                "per": "ward", "at": ["23:30"], "minutes": 60}],
+        **more,
+    )
+    return build_model(from_dict(raw))
+
+
+def test_tidy_hours_by_hand() -> None:
+    model = _one_nurse_ward(days=2)
+    hours = tidy_hours(simulate(model, Streams(1, 0)), model, warmup_days=1)
+    assert list(hours.columns) == ["group", "day", "day_type", "hour", "on_duty_minutes",
+                                   "busy_minutes", "warmup"]
+    nurse = hours[hours["group"] == "sykepleier"].set_index(["day", "hour"])["busy_minutes"]
+    assert len(nurse) == 48 and (hours.loc[hours["group"] == "sykepleier", "on_duty_minutes"] == 60).all()
+    busy = {key: v for key, v in nurse.items() if v}
+    assert busy == {(0, 8): 60, (0, 9): 30, (0, 21): 15, (0, 22): 15, (0, 23): 30,
+                    (1, 0): 30, (1, 8): 60, (1, 9): 30, (1, 21): 15, (1, 22): 15, (1, 23): 30}
+    hfa = hours[hours["group"] == "helsefagarbeider"]
+    assert sorted(set(hfa["hour"])) == list(range(7, 15)) and len(hfa) == 16  # nobody else: no row
+    assert hours["warmup"].tolist() == (hours["day"] < 1).tolist()
+
+
+def test_utilisation_hour_kpi_is_exact_and_absent_where_nobody_is_on_duty() -> None:
+    model = _one_nurse_ward(days=2)
+    rep = run_one(model, seed=1, replication=0)
+    kpis = rep.kpis
+    hourly = kpis[kpis["kpi"] == "utilisation_hour"]
+    assert set(hourly["shift"]) == {"all"} and set(hourly["category"]) == {""}
+    assert set(hourly["group"]) == {"sykepleier", "helsefagarbeider", "nurses"}
+    assert set(hourly["day_type"]) == {"weekday", "all"}
+    expected = {"08": 1.0, "09": 0.5, "10": 0.0, "21": 0.25, "22": 0.25, "23": 0.5,
+                "00": 0.25}  # 00: 30 busy minutes on day 1 of 120 on duty over both days
+    for group in ("sykepleier", "nurses"):
+        for day_type in ("weekday", "all"):
+            for hour, value in expected.items():
+                got = _value(kpis, "utilisation_hour", group, shift="all", day_type=day_type,
+                             interval=hour)
+                assert got == value, (group, day_type, hour)
+    hfa = hourly[hourly["group"] == "helsefagarbeider"]
+    assert sorted(set(hfa["interval"])) == [f"{h:02d}" for h in range(7, 15)]
+    assert (hfa["value"] == 0).all()
+
+
+def test_utilisation_hour_leaves_warmup_out() -> None:
+    model = _one_nurse_ward(days=2)
+    kpis = run_one(model, seed=1, replication=0, warmup_days=1).kpis
+    for day_type in ("weekday", "all"):
+        for hour, value in (("00", 0.5), ("09", 0.5), ("23", 0.5)):
+            assert _value(kpis, "utilisation_hour", "sykepleier", shift="all",
+                          day_type=day_type, interval=hour) == value
+
+
+def test_hours_add_up_to_the_staff_frame() -> None:
+    model = _model(days=4, absence={"sykepleier": 0.2})
+    log = simulate(model, Streams(5, 0))
+    staff, hours = tidy_staff(log, model), tidy_hours(log, model)
+    for column in ("on_duty_minutes", "busy_minutes"):
+        by_staff = staff.groupby("group")[column].sum()
+        by_hour = hours.groupby("group")[column].sum()
+        # both are rounded to 6 decimals per row, the staff frame in more rows
+        pd.testing.assert_series_equal(by_hour, by_staff, rtol=0, atol=len(staff) * 5e-7)
+
+
+def test_per_hour_matches_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    starts = np.concatenate((rng.uniform(0, 2800, 300), [0.0, 60.0, 120.0, 2820.0]))
+    ends = np.minimum(starts + rng.exponential(90, starts.size) * (rng.random(starts.size) > 0.1),
+                      2880.0)
+    ends[-4:] = [60.0, 120.0, 180.5, 2880.0]    # spans on and up to hour edges and the end
+    edges = np.arange(49) * 60.0
+    brute = np.clip(np.minimum(ends[:, None], edges[None, 1:])
+                    - np.maximum(starts[:, None], edges[None, :-1]), 0, None).sum(axis=0)
+    np.testing.assert_allclose(per_hour(starts, ends, 48), brute, rtol=1e-12, atol=1e-9)
+    assert per_hour(np.array([]), np.array([]), 3).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_nurse_hours_by_category_by_hand() -> None:
+    # one week; every nurse of a two-nurse crew counts: stell takes 2 x 60 nurse minutes a day
+    raw = base_dict(groups=None, roster=None, tasks=None, durations={"distribution": "fixed"})
+    raw.update(
+        calendar={"days": 7, "start": "monday"},
+        groups=[{"id": "sykepleier", "nurse": True}, {"id": "helsefagarbeider"}],
+        roster={"sykepleier": 2, "helsefagarbeider": 1},
+        dispatch={"policy": "strict"},
+        tasks=[{"id": "medisin", "category": "legemiddelhandtering", "group": "sykepleier",
+                "per": "ward", "at": ["08:00"], "minutes": 30},
+               {"id": "stell", "category": "pasientbehandling", "group": "sykepleier",
+                "per": "ward", "at": ["10:00"], "minutes": 60, "staff": 2},
+               {"id": "rydde", "category": "renhold", "group": "helsefagarbeider",
+                "per": "ward", "at": ["11:00"], "minutes": 45}],
+    )
+    model = build_model(from_dict(raw))
+    kpis = run_one(model, seed=1, replication=0).kpis
+    by_category = kpis[(kpis["kpi"] == "nurse_busy_hours_per_week") & (kpis["category"] != "")]
+    assert set(by_category["group"]) == {"nurses"}
+    assert set(by_category[["shift", "day_type", "interval"]].itertuples(index=False)) == \
+        {("all", "all", "all")}
+    values = dict(zip(by_category["category"], by_category["value"], strict=True))
+    assert values == {"legemiddelhandtering": 3.5, "pasientbehandling": 14.0, "renhold": 0.0}
+    # the rows without a category are the ones there were before: the nurses' total
+    assert _value(kpis, "nurse_busy_hours_per_week", "nurses", shift="all") == 17.5
+
+
+def test_nurse_hours_by_category_add_up_to_the_nurse_total() -> None:
+    model = _model(days=5, absence={"sykepleier": 0.1})
+    for replication in range(3):
+        kpis = run_one(model, seed=2, replication=replication).kpis
+        rows = kpis[kpis["kpi"] == "nurse_busy_hours_per_week"]
+        total = _value(kpis, "nurse_busy_hours_per_week", "nurses", shift="all")
+        assert total > 0
+        parts = rows.loc[rows["category"] != "", "value"]
+        assert sorted(rows.loc[rows["category"] != "", "category"]) == \
+            ["legemiddelhandtering", "pasientbehandling"]
+        # the total adds staff rows rounded to 6 decimals of a minute
+        assert parts.sum() == pytest.approx(total, abs=1e-6)
+
+
+def _waits_frame() -> pd.DataFrame:
+    rows = [  # priority, category, wait, day
+        ("normal", "pasientbehandling", 0.0, 1),
+        ("normal", "pasientbehandling", 0.5, 1),
+        ("normal", "pasientbehandling", 1.0, 2),
+        ("high", "pasientbehandling", 1.0000001, 1),
+        ("high", "renhold", 7.5, 1),
+        ("acute", "renhold", 2000.0, 1),
+        ("normal", "renhold", np.nan, 1),        # missed
+        ("normal", "renhold", np.nan, 2),        # waiting at the end
+        ("normal", "renhold", 3.0, 0),           # warm-up
+    ]
+    return pd.DataFrame(rows, columns=["priority", "category", "wait", "day"])
+
+
+def test_wait_histogram_bins_by_hand() -> None:
+    hist = wait_histogram(_waits_frame(), warmup_days=1)
+    assert list(hist.columns) == ["by", "key", "upper", "count"]
+    got = [(r.by, r.key, None if math.isnan(r.upper) else r.upper, r.count)
+           for r in hist.itertuples()]
+    assert got == [
+        ("priority", "acute", math.inf, 1),
+        ("priority", "high", 2.0, 1), ("priority", "high", 7.5, 1),
+        ("priority", "normal", 0.0, 1), ("priority", "normal", 1.0, 2),
+        ("priority", "normal", None, 2),
+        ("category", "pasientbehandling", 0.0, 1), ("category", "pasientbehandling", 1.0, 2),
+        ("category", "pasientbehandling", 2.0, 1),
+        ("category", "renhold", 7.5, 1), ("category", "renhold", math.inf, 1),
+        ("category", "renhold", None, 2),
+    ]
+    assert WAIT_BINS[0] == 0 and WAIT_BINS[-1] == math.inf
+    assert set(hist["upper"].dropna()) <= set(WAIT_BINS)
+
+
+def test_wait_histogram_counts_every_measured_task_once() -> None:
+    model = _model(days=4)
+    rep = run_one(model, seed=4, replication=1, warmup_days=1)
+    tasks, hist = rep.tasks, rep.waits
+    assert set(hist["replication"]) == {1}
+    measured = int((~tasks["warmup"]).sum())
+    assert measured > 50
+    for by in ("priority", "category"):
+        part = hist[hist["by"] == by]
+        assert part["count"].sum() == measured
+        assert dict(part.groupby("key")["count"].sum()) == \
+            dict(tasks.loc[~tasks["warmup"], by].value_counts())
+    started = tasks.loc[~tasks["warmup"], "wait"].dropna()
+    at_zero = hist[(hist["by"] == "priority") & (hist["upper"] == 0)]["count"].sum()
+    assert at_zero == int((started == 0).sum())
+    assert hist.loc[hist["upper"].isna(), "count"].sum() == int(tasks.loc[~tasks["warmup"], "wait"].isna().sum())

@@ -1,0 +1,79 @@
+"""Hour-of-day measures: minutes on duty and busy of every staff group in every clock hour.
+
+They feed the report's heatmaps and fan charts (``utilisation_hour`` in
+:func:`sim.metrics.replication_kpis`). Exact like :func:`sim.metrics.tidy_staff` (every span
+is cut at the hour boundaries, no sampling) but summed over shifts: one row per group ×
+calendar day × hour in which someone of the group is on duty. A minute belongs to the
+calendar day it falls on and to that day's type. Whole hours inside a span are counted in
+integers, so an hour nobody is on duty in measures exactly 0 and has no row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.engine import EventLog
+from sim.metrics import DECIMALS, busy_spans
+from sim.model import WardModel
+
+HOUR = 60.0
+COLUMNS = ["group", "day", "day_type", "hour", "on_duty_minutes", "busy_minutes", "warmup"]
+
+
+def per_hour(starts: np.ndarray, ends: np.ndarray, hours: int) -> np.ndarray:
+    """Minutes of the spans ``[starts, ends)`` (minutes from 0, ends <= ``hours`` × 60) per hour.
+
+    A span's first and last partial hours are added as they are; the whole hours between
+    them are counted by a difference array of integers, so no cumulative sum of large
+    floats (and no rounding noise) is involved.
+    """
+    keep = ends > starts
+    s, e = starts[keep], ends[keep]
+    first = np.floor(s / HOUR).astype(np.int64)
+    last = np.minimum(np.floor(e / HOUR).astype(np.int64), hours)  # e on an hour edge: next hour
+    size = hours + 1
+    same = first == last
+    out = np.zeros(size)
+    out += np.bincount(first[same], weights=e[same] - s[same], minlength=size)
+    d = ~same
+    f, l_ = first[d], last[d]
+    out += np.bincount(f, weights=(f + 1) * HOUR - s[d], minlength=size)
+    out += np.bincount(l_, weights=e[d] - l_ * HOUR, minlength=size)
+    whole = np.bincount(f + 1, minlength=size + 1) - np.bincount(l_, minlength=size + 1)
+    out += np.cumsum(whole)[:size] * HOUR
+    return out[:hours]
+
+
+def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.DataFrame:
+    """One row per group × day × hour (0-23) with on-duty minutes > 0, and its busy minutes.
+
+    On duty is from a member's shift start to when they actually left (overtime included);
+    absent members are not on duty. Busy counts every member of a crew; spans are cut at
+    the horizon. ``warmup`` marks days before ``warmup_days``.
+    """
+    duties, horizon = log.duties, log.horizon
+    hours = model.calendar.days * 24
+    if not duties:
+        return pd.DataFrame(columns=COLUMNS)
+    dg = np.array([d.group for d in duties], dtype=np.int64)
+    dstart = np.array([d.start for d in duties], dtype=float)
+    dend = np.minimum(np.array(log.duty_end, dtype=float), horizon)
+    present = ~np.array([d.absent for d in duties], dtype=bool) & (dend > dstart)
+    who, bstart, bend, _ = busy_spans(log)
+    bgroup = dg[who]
+    day_types = np.array(model.calendar.day_types(), dtype=object)
+    parts = []
+    for group in np.unique(dg[present]).tolist():
+        sel = present & (dg == group)
+        on = np.round(per_hour(dstart[sel], dend[sel], hours), DECIMALS)
+        busy_sel = bgroup == group
+        busy = np.round(per_hour(bstart[busy_sel], bend[busy_sel], hours), DECIMALS)
+        index = np.flatnonzero(on > 0)
+        day = index // 24
+        parts.append(pd.DataFrame({
+            "group": model.group_ids[group], "day": day, "day_type": day_types[day],
+            "hour": index % 24, "on_duty_minutes": on[index], "busy_minutes": busy[index],
+            "warmup": day < warmup_days,
+        }))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
