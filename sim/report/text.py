@@ -1,7 +1,11 @@
 """Screen tables from summary frames. Returns text; never prints (cli.py prints).
 
-Display labels live here, not in data keys. A cell shows the mean over replications and
-the half-width of its 95% confidence interval: ``82.1% ±1.3``.
+Every fixed label comes from the message catalogue of the chosen language (``msg``, English
+by default) and numbers follow its convention; data keys (group, shift, task ids) stay as the
+scenario files spell them, apart from the well-known shift ids, day types and categories. A
+cell shows the mean over replications and the half-width of its 95% confidence interval:
+``82.1% ±1.3`` (nb/sv: ``82,1 % ±1,3``). A missing value – a shift × day type on which nobody
+of a group is rostered – is "–", never 0.0 %.
 """
 
 from __future__ import annotations
@@ -11,31 +15,51 @@ import math
 import pandas as pd
 
 from sim.calendar import DAY_TYPES
+from sim.i18n import ENGLISH, MISSING, Messages
 from sim.model import WardModel
 
+#: (kpi, number format) of the per-group and per-category tables; headings ``table.col.<kpi>``.
 GROUP_COLUMNS = (
-    ("tasks_per_week", "tasks/week", "{:.0f}"),
-    ("wait_p50", "wait p50 min", "{:.1f}"),
-    ("wait_p90", "wait p90 min", "{:.1f}"),
-    ("late_per_week", "late/week", "{:.1f}"),
-    ("missed_per_week", "missed/week", "{:.1f}"),
+    ("tasks_per_week", "num0"),
+    ("wait_p50", "num1"),
+    ("wait_p90", "num1"),
+    ("late_per_week", "num1"),
+    ("missed_per_week", "num1"),
 )
 STAFF_COLUMNS = (
-    ("other_group_hours_per_week", "h/week on others' tasks", "{:.1f}"),
-    ("overtime_hours_per_week", "overtime h/week", "{:.1f}"),
-    ("absent_hours_per_week", "absent h/week", "{:.1f}"),
+    ("other_group_hours_per_week", "num1"),
+    ("overtime_hours_per_week", "num1"),
+    ("absent_hours_per_week", "num1"),
 )
+#: Python format strings that callers of :func:`cell` used before the catalogues.
+_PY_FORMATS = {"{:.0f}": "num0", "{:.1f}": "num1", "{:.2f}": "num2", "{:,.0f}": "num0"}
 
 
-def cell(mean: float, low: float, high: float, fmt: str = "{:.1f}", percent: bool = False) -> str:
-    """Format a mean and its CI as ``mean ±half-width`` (no ± when the CI is unknown)."""
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
-        return "–"
-    factor = 100.0 if percent else 1.0
-    text = fmt.format(mean * factor) + ("%" if percent else "")
-    if low is None or high is None or math.isnan(low) or math.isnan(high):
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _spec(fmt: str, percent: bool) -> str:
+    """Number spec of a table format: ``num1`` stays, or becomes ``pct1`` for a share."""
+    spec = _PY_FORMATS.get(fmt, fmt)
+    return "pct" + spec[-1] if percent and spec[-1].isdigit() else spec
+
+
+def cell(mean: float, low: float, high: float, fmt: str = "num1", percent: bool = False, *,
+         msg: Messages = ENGLISH) -> str:
+    """Format a mean and its CI as ``mean ±half-width`` (no ± when the CI is unknown).
+
+    ``fmt`` is a number spec of :mod:`sim.i18n` (``num0``, ``num1``, …) or one of the Python
+    formats ``{:.1f}`` etc.; with ``percent`` a share is shown as a percentage and the
+    half-width in percentage points.
+    """
+    if _missing(mean):
+        return MISSING
+    spec = _PY_FORMATS.get(fmt, fmt)
+    text = msg.number(mean, _spec(spec, percent))
+    if _missing(low) or _missing(high):
         return text
-    return f"{text} ±{fmt.format((high - low) / 2 * factor)}"
+    return f"{text} ±{msg.number((high - low) / 2 * (100.0 if percent else 1.0), spec)}"
 
 
 def _pick(summary: pd.DataFrame, kpi: str, **keys: str) -> pd.Series | None:
@@ -47,12 +71,21 @@ def _pick(summary: pd.DataFrame, kpi: str, **keys: str) -> pd.Series | None:
     return rows.iloc[0] if len(rows) else None
 
 
-def _cell(summary: pd.DataFrame, kpi: str, fmt: str, percent: bool = False, **keys: str) -> str:
+def _cell(summary: pd.DataFrame, kpi: str, fmt: str, percent: bool = False, *,
+          msg: Messages = ENGLISH, **keys: str) -> str:
     row = _pick(summary, kpi, **keys)
-    return "–" if row is None else cell(row["mean"], row["ci_low"], row["ci_high"], fmt, percent)
+    return MISSING if row is None else cell(row["mean"], row["ci_low"], row["ci_high"], fmt,
+                                            percent, msg=msg)
 
 
-def utilisation_table(summary: pd.DataFrame, model: WardModel) -> pd.DataFrame:
+def shift_day_label(shift: str, day_type: str, msg: Messages = ENGLISH) -> str:
+    """``night weekend`` / ``natt helg``: the row label of a shift × day type."""
+    return msg("table.shift_day_type", shift=msg.label("shift", shift),
+               day_type=msg.label("day_type", day_type))
+
+
+def utilisation_table(summary: pd.DataFrame, model: WardModel, *,
+                      msg: Messages = ENGLISH) -> pd.DataFrame:
     """Utilisation with shifts × day types as rows and staff groups as columns."""
     util = summary[summary["kpi"] == "utilisation"]
     groups = [g for g in model.group_ids if (util["group"] == g).any()]
@@ -61,143 +94,191 @@ def utilisation_table(summary: pd.DataFrame, model: WardModel) -> pd.DataFrame:
         for day_type in DAY_TYPES:
             if ((util["shift"] == shift) & (util["day_type"] == day_type)
                     & (util["interval"] == "all")).any():
-                rows[f"{shift} {day_type}"] = {
-                    g: _cell(util, "utilisation", "{:.1f}", True, group=g, shift=shift,
+                rows[shift_day_label(shift, day_type, msg)] = {
+                    g: _cell(util, "utilisation", "num1", True, msg=msg, group=g, shift=shift,
                              day_type=day_type) for g in groups}
-    rows["all shifts"] = {g: _cell(util, "utilisation", "{:.1f}", True, group=g, shift="all")
-                          for g in groups}
+    rows[msg("table.all_shifts")] = {
+        g: _cell(util, "utilisation", "num1", True, msg=msg, group=g, shift="all") for g in groups}
     return pd.DataFrame.from_dict(rows, orient="index", columns=groups)
 
 
-def group_table(summary: pd.DataFrame, model: WardModel) -> pd.DataFrame:
+def group_table(summary: pd.DataFrame, model: WardModel, *,
+                msg: Messages = ENGLISH) -> pd.DataFrame:
     """Per group: its tasks' waits, late and missed, and its staff's time on others' tasks."""
     rows = {}
     for group in model.group_ids:
-        row = {label: _cell(summary, kpi, fmt, group=group, category="")
-               for kpi, label, fmt in GROUP_COLUMNS}
-        row.update({label: _cell(summary, kpi, fmt, group=group, shift="all")
-                    for kpi, label, fmt in STAFF_COLUMNS})
-        if set(row.values()) != {"–"}:
+        row = {msg(f"table.col.{kpi}"): _cell(summary, kpi, fmt, msg=msg, group=group, category="")
+               for kpi, fmt in GROUP_COLUMNS}
+        row.update({msg(f"table.col.{kpi}"): _cell(summary, kpi, fmt, msg=msg, group=group,
+                                                   shift="all") for kpi, fmt in STAFF_COLUMNS})
+        if set(row.values()) != {MISSING}:
             rows[group] = row
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def category_table(summary: pd.DataFrame) -> pd.DataFrame:
+def category_table(summary: pd.DataFrame, *, msg: Messages = ENGLISH) -> pd.DataFrame:
     """Per task category: how many, how long they wait, late and missed."""
     cats = [c for c in summary["category"].unique() if c and c != "all"]
-    rows = {c: {label: _cell(summary, kpi, fmt, category=c, group="")
-                for kpi, label, fmt in GROUP_COLUMNS} for c in cats}
-    rows["all tasks"] = {label: _cell(summary, kpi, fmt, category="all", group="all")
-                         for kpi, label, fmt in GROUP_COLUMNS}
+    rows = {msg.label("category", c): {
+        msg(f"table.col.{kpi}"): _cell(summary, kpi, fmt, msg=msg, category=c, group="")
+        for kpi, fmt in GROUP_COLUMNS} for c in cats}
+    rows[msg("table.all_tasks")] = {
+        msg(f"table.col.{kpi}"): _cell(summary, kpi, fmt, msg=msg, category="all", group="all")
+        for kpi, fmt in GROUP_COLUMNS}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def run_report(summary: pd.DataFrame, model: WardModel, replications: int, warmup_days: int,
-               seed: int) -> str:
+               seed: int, *, msg: Messages = ENGLISH) -> str:
     """The text printed after ``wardsim run``."""
     weeks = (model.calendar.days - warmup_days) / 7
-    head = (f"{model.name}\n{replications} replications × {model.calendar.days} days "
-            f"(warm-up {warmup_days} days left out, {weeks:.1f} weeks measured), seed {seed}. "
-            "Means over replications ±half-width of the 95% confidence interval.")
+    head = model.name + "\n" + msg("run.head", replications=replications,
+                                   days=model.calendar.days, warmup=warmup_days, weeks=weeks,
+                                   seed=seed)
     parts = [
         head,
-        "Utilisation (share of time on duty spent on tasks), by shift and day type:",
-        utilisation_table(summary, model).to_string(),
-        "Tasks placed on each group, and each group's time on other groups' tasks:",
-        group_table(summary, model).to_string(),
-        "Task categories:",
-        category_table(summary).to_string(),
+        msg("run.utilisation"), utilisation_table(summary, model, msg=msg).to_string(),
+        msg("run.groups"), group_table(summary, model, msg=msg).to_string(),
+        msg("run.categories"), category_table(summary, msg=msg).to_string(),
     ]
     return "\n\n".join(parts)
 
 
-#: (kpi, group, category, label, format, percent) of the compare table's first rows.
+#: (kpi, group, category, catalogue key ``headline.<key>``, format, percent) of the compare
+#: table's first rows (and of the KPIs a sweep ranks factors for).
 HEADLINE = (
-    ("utilisation", "nurses", "", "Nurse utilisation", "{:.1f}", True),
-    ("nurse_busy_hours_per_week", "nurses", "", "Nurse hours on tasks per week", "{:.0f}", False),
-    ("late_share", "all", "all", "Tasks late (share)", "{:.1f}", True),
-    ("missed_share", "all", "all", "Tasks missed (share)", "{:.2f}", True),
-    ("wait_p90", "all", "all", "Wait p90, all tasks (min)", "{:.1f}", False),
-    ("overtime_hours_per_week", "all", "", "Overtime hours per week", "{:.1f}", False),
-    ("staff_cost_per_week", "all", "", "Staff cost per week", "{:,.0f}", False),
+    ("utilisation", "nurses", "", "nurse_utilisation", "num1", True),
+    ("nurse_busy_hours_per_week", "nurses", "", "nurse_busy_hours", "num0", False),
+    ("late_share", "all", "all", "late_share", "num1", True),
+    ("missed_share", "all", "all", "missed_share", "num2", True),
+    ("wait_p90", "all", "all", "wait_p90", "num1", False),
+    ("overtime_hours_per_week", "all", "", "overtime", "num1", False),
+    ("staff_cost_per_week", "all", "", "staff_cost", "num0", False),
 )
 
 
-def _diff_cell(row: pd.Series, fmt: str, percent: bool) -> str:
-    if math.isnan(row["diff"]):
-        return "–"
+def _signed(value: float, spec: str, msg: Messages) -> str:
+    return ("+" if value >= 0 else "") + msg.number(value, spec)
+
+
+def _diff_cell(row: pd.Series, fmt: str, percent: bool, msg: Messages = ENGLISH) -> str:
+    """A difference to the baseline, ``+2.1 pp ±0.4`` for shares."""
+    if _missing(row["diff"]):
+        return MISSING
     factor = 100.0 if percent else 1.0
-    text = ("+" if row["diff"] >= 0 else "") + fmt.format(row["diff"] * factor)
-    text += " pp" if percent else ""
-    if math.isnan(row["diff_ci_low"]):
+    text = _signed(row["diff"] * factor, fmt, msg)
+    text += f" {msg('table.percentage_points')}" if percent else ""
+    if _missing(row["diff_ci_low"]) or _missing(row["diff_ci_high"]):
         return text
-    return f"{text} ±{fmt.format((row['diff_ci_high'] - row['diff_ci_low']) / 2 * factor)}"
+    return f"{text} ±{msg.number((row['diff_ci_high'] - row['diff_ci_low']) / 2 * factor, fmt)}"
 
 
-def headline_table(comparison: pd.DataFrame, labels: list[str], group_ids: list[str]) -> pd.DataFrame:
+def headline_table(comparison: pd.DataFrame, labels: list[str], group_ids: list[str], *,
+                   msg: Messages = ENGLISH) -> pd.DataFrame:
     """Headline KPIs per scenario, with each variant's difference to the baseline."""
-    lines = list(HEADLINE) + [("utilisation", g, "", f"Utilisation {g}", "{:.1f}", True)
-                              for g in group_ids]
+    lines = [(kpi, group, category, msg(f"headline.{key}"), fmt, percent)
+             for kpi, group, category, key, fmt, percent in HEADLINE]
+    lines += [("utilisation", g, "", msg("headline.group_utilisation", group=g), "num1", True)
+              for g in group_ids]
     table: dict[str, dict[str, str]] = {}
     for kpi, group, category, label, fmt, percent in lines:
         row: dict[str, str] = {}
         for i, scenario in enumerate(labels):
             found = _pick(comparison[comparison["scenario"] == scenario], kpi, group=group,
                           category=category, shift="all", day_type="all")
-            row[scenario] = "–" if found is None else cell(found["mean"], found["ci_low"],
-                                                          found["ci_high"], fmt, percent)
+            row[scenario] = MISSING if found is None else cell(
+                found["mean"], found["ci_low"], found["ci_high"], fmt, percent, msg=msg)
             if i > 0:
-                row[f"{scenario} vs {labels[0]}"] = "–" if found is None else _diff_cell(found, fmt, percent)
-        if set(row.values()) != {"–"}:
+                row[msg("compare.versus", scenario=scenario, baseline=labels[0])] = (
+                    MISSING if found is None else _diff_cell(found, fmt, percent, msg))
+        if set(row.values()) != {MISSING}:
             table[label] = row
     return pd.DataFrame.from_dict(table, orient="index")
 
 
+def _worse_value(kpi: str, value: float, msg: Messages, signed: bool = False) -> str:
+    """A late share as a percentage (its difference in points), a wait in minutes."""
+    if kpi.endswith("_share"):
+        if signed:
+            return f"{_signed(value * 100, 'num1', msg)} {msg('table.percentage_points')}"
+        return msg.number(value, "pct1")
+    return _signed(value, "num1", msg) if signed else msg.number(value, "num1")
+
+
+def compare_header(scenarios: int, replications: int, days: int, warmup_days: int, seed: int,
+                   baseline: str, independent_streams: bool, all_paired: bool, *,
+                   msg: Messages = ENGLISH) -> str:
+    """The line above the comparison tables: what was run and how differences are paired."""
+    return msg("compare.header", scenarios=scenarios, replications=replications, days=days,
+               warmup=warmup_days, seed=seed, baseline=baseline,
+               streams=msg("compare.streams_independent" if independent_streams
+                           else "compare.streams_common"),
+               paired=msg("compare.paired_all" if all_paired else "compare.paired_some"))
+
+
 def compare_report(comparison: pd.DataFrame, labels: list[str], group_ids: list[str],
                    freed: pd.DataFrame, busy: pd.DataFrame, worse: pd.DataFrame,
-                   max_utilisation: float, header: str) -> str:
+                   max_utilisation: float, header: str, *, msg: Messages = ENGLISH) -> str:
     """The text printed after ``wardsim compare``."""
-    parts = [header, "Headline (mean ±half-width of the 95% CI; differences to the baseline "
-             "are paired by replication where the scenarios share their tasks):",
-             headline_table(comparison, labels, group_ids).to_string()]
+    parts = [header, msg("compare.headline"),
+             headline_table(comparison, labels, group_ids, msg=msg).to_string()]
     if len(freed):
-        shown = freed[freed["shift"] != "all"].copy()
-        shown["freed nurse hours/week"] = [cell(m, lo, hi, "{:.1f}") for m, lo, hi in
-                                           zip(shown["freed_hours_per_week"], shown["ci_low"],
-                                               shown["ci_high"], strict=True)]
-        parts += ["Nurse hours freed per week, by shift and day type (negative: more nurse work):",
-                  shown[["scenario", "shift", "day_type", "freed nurse hours/week"]].to_string(index=False)]
+        rows = freed[freed["shift"] != "all"]
+        shown = pd.DataFrame({
+            msg("table.scenario"): rows["scenario"].to_numpy(),
+            msg("table.shift"): [msg.label("shift", s) for s in rows["shift"]],
+            msg("table.day_type"): [msg.label("day_type", d) for d in rows["day_type"]],
+            msg("compare.freed_column"): [cell(m, lo, hi, "num1", msg=msg) for m, lo, hi in zip(
+                rows["freed_hours_per_week"], rows["ci_low"], rows["ci_high"], strict=True)]})
+        parts += [msg("compare.freed"), shown.to_string(index=False)]
     if len(busy):
-        shown = busy.copy()
-        shown["utilisation"] = [f"{u * 100:.0f}%" for u in shown["utilisation"]]
-        parts += [f"Groups and intervals above {max_utilisation:.0%} utilisation:",
-                  shown[["scenario", "group", "interval", "day_type", "utilisation"]].to_string(index=False)]
+        shown = pd.DataFrame({
+            msg("table.scenario"): busy["scenario"].to_numpy(),
+            msg("table.group"): busy["group"].to_numpy(),
+            msg("table.interval"): busy["interval"].to_numpy(),
+            msg("table.day_type"): [msg.label("day_type", d) for d in busy["day_type"]],
+            msg("table.utilisation"): [msg.number(u, "pct0") for u in busy["utilisation"]]})
+        parts += [msg("compare.busy", threshold=max_utilisation), shown.to_string(index=False)]
     else:
-        parts.append(f"No group is above {max_utilisation:.0%} utilisation in any interval.")
+        parts.append(msg("compare.no_busy", threshold=max_utilisation))
     if len(worse):
-        parts += ["Task categories worse than the baseline beyond the 95% CI:",
-                  worse[["scenario", "category", "kpi", "mean", "diff"]].round(3).to_string(index=False)]
+        shown = pd.DataFrame({
+            msg("table.scenario"): worse["scenario"].to_numpy(),
+            msg("table.category"): [msg.label("category", c) for c in worse["category"]],
+            msg("table.kpi"): [msg.label("kpi", k) for k in worse["kpi"]],
+            msg("table.mean"): [_worse_value(k, v, msg) for k, v in zip(
+                worse["kpi"], worse["mean"], strict=True)],
+            msg("table.diff"): [_worse_value(k, v, msg, signed=True) for k, v in zip(
+                worse["kpi"], worse["diff"], strict=True)]})
+        parts += [msg("compare.worse"), shown.to_string(index=False)]
     else:
-        parts.append("No task category waits longer or is late more often than in the baseline "
-                     "beyond the 95% CI.")
+        parts.append(msg("compare.no_worse"))
     return "\n\n".join(parts)
 
 
-def sweep_report(sensitivity: pd.DataFrame, kind: str, header: str) -> str:
+def sweep_header(source: str, design: str, points: int, replications: int, seed: int, *,
+                 msg: Messages = ENGLISH) -> str:
+    """The line above the sweep's ranking."""
+    return msg("sweep.header", source=source, design=design, points=points,
+               replications=replications, seed=seed)
+
+
+def sweep_report(sensitivity: pd.DataFrame, kind: str, header: str, *,
+                 msg: Messages = ENGLISH) -> str:
     """The text printed after ``wardsim sweep``: factors ranked for the headline KPIs."""
     measure = {"sobol": "ST", "oat": "tornado"}.get(kind, "src")
-    label = {"ST": "total Sobol' index", "tornado": "KPI at HIGH minus at LOW",
-             "src": "standardised regression coefficient"}[measure]
-    parts = [header, f"Factors ranked by influence ({label}, with 95% CI):"]
-    for kpi, group, category, name, fmt, _ in HEADLINE:
+    parts = [header, msg("sweep.ranked", measure=msg(f"sweep.measure_{measure.lower()}"))]
+    for kpi, group, category, key, fmt, percent in HEADLINE:
         rows = sensitivity[(sensitivity["kpi"] == kpi) & (sensitivity["group"] == group)
                            & (sensitivity["category"] == category)
                            & (sensitivity["measure"] == measure)].sort_values("rank")
         if not len(rows):
             continue
-        show = "{:.3g}" if measure != "tornado" else fmt
-        cells = [f"  {int(r['rank'])}. {r['factor']}: {show.format(r['value'])} "
-                 f"[{show.format(r['ci_low'])}, {show.format(r['ci_high'])}]"
+        spec = _spec(fmt, percent) if measure == "tornado" else "sig3"
+        cells = [msg("sweep.factor", rank=r["rank"], factor=r["factor"],
+                     value=msg.number(r["value"], spec),
+                     interval=msg("common.interval", low=msg.number(r["ci_low"], spec),
+                                  high=msg.number(r["ci_high"], spec)))
                  for _, r in rows.iterrows()]
-        parts.append(f"{name}:\n" + "\n".join(cells))
+        parts.append(f"{msg(f'headline.{key}')}:\n" + "\n".join(cells))
     return "\n\n".join(parts)
