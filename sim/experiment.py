@@ -3,7 +3,9 @@
 Each replication r of seed s draws from ``Streams(s, r)`` only, so its numbers do not depend
 on which process ran it or in which order: one worker or many give identical tables.
 Per-replication KPIs are small and kept; per-task and per-staff rows are handed to an
-``on_replication`` callback (e.g. a writer) and not kept, so memory stays flat.
+``on_replication`` callback (e.g. a writer) and not kept, so memory stays flat. Also kept:
+the wait histogram of every replication and, with ``by_shift``, the per-shift-instance
+tallies ``assess`` needs (a few rows per shift, not per task).
 """
 
 from __future__ import annotations
@@ -15,25 +17,40 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.engine import simulate
-from sim.metrics import replication_kpis, summarise, tidy_staff, tidy_tasks
+from sim.hourly import tidy_hours
+from sim.metrics import replication_kpis, summarise, tidy_staff, tidy_tasks, wait_histogram
 from sim.model import WardModel
 from sim.parallel import map_unordered
 from sim.rng import Streams
+from sim.shift_metrics import shift_staff, shift_tasks
 
 
 @dataclass
 class Replication:
-    """The tidy outputs of one replication."""
+    """The tidy outputs of one replication.
+
+    ``waits`` is :func:`~sim.metrics.wait_histogram`; ``shift_staff`` and ``shift_tasks``
+    (see :mod:`sim.shift_metrics`) are None unless run with ``by_shift``. Each frame
+    carries a ``replication`` column.
+    """
 
     replication: int
     kpis: pd.DataFrame
     staff: pd.DataFrame
     tasks: pd.DataFrame | None
+    waits: pd.DataFrame | None = None
+    shift_staff: pd.DataFrame | None = None
+    shift_tasks: pd.DataFrame | None = None
 
 
 @dataclass
 class Results:
-    """KPIs of every replication and their summary (means with 95% CIs)."""
+    """KPIs of every replication and their summary (means with 95% CIs).
+
+    ``waits``, ``shift_staff`` and ``shift_tasks`` are the replications' frames of the same
+    name joined (sorted by replication; only those run here, not skipped ones), the last
+    two None unless run with ``by_shift``.
+    """
 
     scenario: str
     kpis: pd.DataFrame
@@ -41,18 +58,34 @@ class Results:
     replications: int
     seed: int
     warmup_days: int
+    waits: pd.DataFrame | None = None
+    shift_staff: pd.DataFrame | None = None
+    shift_tasks: pd.DataFrame | None = None
 
 
 def run_one(model: WardModel, seed: int, replication: int, warmup_days: int = 0,
-            detail: bool = True) -> Replication:
+            detail: bool = True, by_shift: bool = False) -> Replication:
     """Simulate one replication and reduce it to tidy frames."""
     log = simulate(model, Streams(seed, replication))
     tasks = tidy_tasks(log, model, replication, warmup_days)
     staff = tidy_staff(log, model, replication, warmup_days)
-    kpis = replication_kpis(tasks, staff, model, warmup_days)
-    kpis.insert(0, "scenario", model.name)
-    kpis.insert(0, "replication", replication)
-    return Replication(replication, kpis, staff, tasks if detail else None)
+    hours = tidy_hours(log, model, warmup_days)
+    kpis = _numbered(replication_kpis(tasks, staff, model, warmup_days, hours), replication,
+                     model.name)
+    waits = _numbered(wait_histogram(tasks, warmup_days), replication)
+    per_staff = per_task = None
+    if by_shift:
+        per_staff = _numbered(shift_staff(log, model, warmup_days), replication)
+        per_task = _numbered(shift_tasks(tasks, model), replication)
+    return Replication(replication, kpis, staff, tasks if detail else None, waits,
+                       per_staff, per_task)
+
+
+def _numbered(frame: pd.DataFrame, replication: int, scenario: str | None = None) -> pd.DataFrame:
+    if scenario is not None:
+        frame.insert(0, "scenario", scenario)
+    frame.insert(0, "replication", replication)
+    return frame
 
 
 def default_workers() -> int:
@@ -70,6 +103,7 @@ def run_replications(
     warmup_days: int = 0,
     *,
     detail: bool = True,
+    by_shift: bool = False,
     workers: int = 1,
     executor: str = "local",
     scheduler: str | None = None,
@@ -91,16 +125,32 @@ def run_replications(
     if warmup_days >= model.calendar.days:
         raise ValueError(f"warm-up of {warmup_days} days leaves nothing of a {model.calendar.days}-day run")
     done = set(skip)
-    jobs = [(model, seed, r, warmup_days, detail) for r in range(replications) if r not in done]
-    kpis = []
+    # by_shift joins the job only when asked, so callers' run_one stand-ins keep working
+    extra = (True,) if by_shift else ()
+    jobs = [(model, seed, r, warmup_days, detail, *extra) for r in range(replications)
+            if r not in done]
+    kept: dict[str, list[pd.DataFrame]] = {"kpis": [], "waits": [], "shift_staff": [],
+                                           "shift_tasks": []}
     for i, rep in enumerate(map_unordered(run_one, jobs, workers, executor, scheduler), start=1):
-        kpis.append(rep.kpis)
+        for name, frames in kept.items():
+            frame = getattr(rep, name, None)
+            if frame is not None:
+                frames.append(frame)
         if on_replication is not None:
             on_replication(rep)
         if on_progress is not None:
             on_progress(i, len(jobs))
-    frame = pd.concat(kpis, ignore_index=True) if kpis else pd.DataFrame()
-    if len(frame):
-        frame = frame.sort_values(["replication"], kind="stable").reset_index(drop=True)
+    joined = {name: _joined(frames) for name, frames in kept.items()}
+    frame = joined["kpis"] if joined["kpis"] is not None else pd.DataFrame()
     return Results(model.name, frame, summarise(frame) if len(frame) else frame,
-                   replications, seed, warmup_days)
+                   replications, seed, warmup_days, joined["waits"],
+                   joined["shift_staff"] if by_shift else None,
+                   joined["shift_tasks"] if by_shift else None)
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """Replications' frames in replication order, whatever order they finished in."""
+    if not frames:
+        return None
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.sort_values(["replication"], kind="stable").reset_index(drop=True)
