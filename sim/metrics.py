@@ -263,12 +263,12 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
 
 def _hour_kpis(hours: pd.DataFrame, model: WardModel) -> pd.DataFrame:
     """``utilisation_hour`` rows: busy over on-duty minutes summed over the measured days."""
-    h = hours.loc[~hours["warmup"], ["group", "day_type", "hour", "on_duty_minutes", "busy_minutes"]]
+    minutes = ["on_duty_minutes", "busy_minutes"]
+    h = hours.loc[~hours["warmup"], ["group", "day_type", "hour", *minutes]]
     nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
     h = pd.concat([h, h[h["group"].isin(nurses)].assign(group="nurses")], ignore_index=True)
-    parts = [h.groupby(["group", "day_type", "hour"], as_index=False)[["on_duty_minutes", "busy_minutes"]].sum(),
-             h.groupby(["group", "hour"], as_index=False)[["on_duty_minutes", "busy_minutes"]].sum()
-             .assign(day_type=ALL)]
+    parts = [h.groupby(["group", "day_type", "hour"], as_index=False)[minutes].sum(),
+             h.groupby(["group", "hour"], as_index=False)[minutes].sum().assign(day_type=ALL)]
     out = pd.concat(parts, ignore_index=True)
     out = out[out["on_duty_minutes"] > 0]
     return pd.DataFrame({
@@ -279,7 +279,7 @@ def _hour_kpis(hours: pd.DataFrame, model: WardModel) -> pd.DataFrame:
 
 
 def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
-    """Counts of tasks per wait bin, by priority and by category (tasks arriving in warm-up out).
+    """Count tasks per wait bin, by priority and by category (tasks arriving in warm-up out).
 
     Columns ``by`` (``priority`` | ``category``), ``key``, ``upper`` (the bin's upper edge
     in :data:`WAIT_BINS`, or NaN for tasks never started: waiting at the end or missed) and

@@ -183,7 +183,7 @@ def shift_staff(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Dat
 
 def _per_day(log: EventLog, model: WardModel, i: int, dstart: np.ndarray, dend: np.ndarray,
              who: np.ndarray, bstart: np.ndarray, bend: np.ndarray) -> pd.DataFrame:
-    """A round-the-clock duty split into one instance per calendar day."""
+    """Split a round-the-clock duty into one instance per calendar day."""
     days = model.calendar.days
     per_day = 24 * days  # hours, then summed per day
     mine = who == i
@@ -219,7 +219,8 @@ def shift_tasks(tasks: pd.DataFrame, model: WardModel) -> pd.DataFrame:
         "group": tk["group"].to_numpy(), "shift": shift, "shift_day": day,
         "task_id": tk["task_id"].to_numpy(), "priority": tk["priority"].to_numpy(),
         "performed_by": tk["performed_by"].fillna("").to_numpy(),
-        "arrived": 1, "late": tk["late"].to_numpy(np.int64), "missed": tk["missed"].to_numpy(np.int64),
+        "arrived": 1, "late": tk["late"].to_numpy(np.int64),
+        "missed": tk["missed"].to_numpy(np.int64),
     })
     keys = ["group", "shift", "shift_day", "task_id", "priority", "performed_by"]
     frame = frame.groupby(keys, sort=True, as_index=False)[["arrived", "late", "missed"]].sum()

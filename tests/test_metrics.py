@@ -457,7 +457,8 @@ def test_tidy_hours_by_hand() -> None:
     assert list(hours.columns) == ["group", "day", "day_type", "hour", "on_duty_minutes",
                                    "busy_minutes", "warmup"]
     nurse = hours[hours["group"] == "sykepleier"].set_index(["day", "hour"])["busy_minutes"]
-    assert len(nurse) == 48 and (hours.loc[hours["group"] == "sykepleier", "on_duty_minutes"] == 60).all()
+    assert len(nurse) == 48
+    assert (hours.loc[hours["group"] == "sykepleier", "on_duty_minutes"] == 60).all()
     busy = {key: v for key, v in nurse.items() if v}
     assert busy == {(0, 8): 60, (0, 9): 30, (0, 21): 15, (0, 22): 15, (0, 23): 30,
                     (1, 0): 30, (1, 8): 60, (1, 9): 30, (1, 21): 15, (1, 22): 15, (1, 23): 30}
@@ -610,4 +611,5 @@ def test_wait_histogram_counts_every_measured_task_once() -> None:
     started = tasks.loc[~tasks["warmup"], "wait"].dropna()
     at_zero = hist[(hist["by"] == "priority") & (hist["upper"] == 0)]["count"].sum()
     assert at_zero == int((started == 0).sum())
-    assert hist.loc[hist["upper"].isna(), "count"].sum() == int(tasks.loc[~tasks["warmup"], "wait"].isna().sum())
+    never = int(tasks.loc[~tasks["warmup"], "wait"].isna().sum())
+    assert hist.loc[hist["upper"].isna(), "count"].sum() == never
