@@ -199,6 +199,15 @@ def test_reason_labels_priority_and_reads_json_arguments() -> None:
         render("coverage", {"group": "g", "shift": "day", "day_type": "weekday"})
 
 
+def test_a_reason_without_a_confidence_interval_says_so() -> None:
+    args = dict(REASON_ARGS, value=1.0, low=NAN, high=NAN, target=0.01)
+    text = render("late_near", args, Messages("nb"))
+    assert text == ("helsefagarbeider, natt, helg: 100,0\u00a0% av oppgavene med prioritet akutt "
+                    "blir forsinket, mot et mål på 1\u00a0%: for lite data til et "
+                    "konfidensintervall")
+    assert "[" not in render("utilisation_above", args) and "–" not in render("missed_near", args)
+
+
 def test_reason_column_keeps_the_index() -> None:
     frame = pd.DataFrame({"reason_key": ["reason.glide_back", ""],
                           "reason_args": [REASON_ARGS, REASON_ARGS]}, index=[5, 9])

@@ -21,6 +21,8 @@ Keys and the arguments they take besides ``group``, ``shift``, ``day_type``:
 ``late_above/near``          priority, value, low, high, target
 ``late_tail``                priority, share, target, tail
 ``missed_above/near``        value, low, high, target
+``*_uncertain``              value, target (chosen by :func:`render` for an
+                             ``*_above``/``*_near`` reason whose CI is unknown)
 ``glide_back``               task, from_group, share, target
 ``ok``                       (none: a check that is met, for hover text)
 ===========================  ===============================================
@@ -29,6 +31,7 @@ Keys and the arguments they take besides ``group``, ``shift``, ``day_type``:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +44,7 @@ REASON_KEYS: tuple[str, ...] = (
     "roster_nobody", "roster_nobody_certified", "crew", "coverage",
     "utilisation_above", "utilisation_near", "utilisation_tail",
     "late_above", "late_near", "late_tail", "missed_above", "missed_near", "glide_back", "ok",
+    "utilisation_uncertain", "late_uncertain", "missed_uncertain",
 )
 #: Arguments shown through a label of the catalogue (argument -> label kind).
 LABELLED: dict[str, str] = {"shift": "shift", "day_type": "day_type", "priority": "priority",
@@ -51,6 +55,19 @@ def catalogue_key(reason_key: str) -> str:
     """``reason.crew`` for ``crew`` or ``reason.crew``; a feasible check (``""``) is ``ok``."""
     name = str(reason_key or "ok")
     return name if name.startswith("reason.") else f"reason.{name}"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _uncertain(key: str, args: Mapping[str, Any]) -> str:
+    """``reason.late_uncertain`` for ``reason.late_near`` whose CI is unknown (one replication
+    with data): a sentence with an empty interval ("[–, –]") would read as a glitch."""
+    stem, _, kind = key.rpartition("_")
+    if kind in ("near", "above") and (_missing(args.get("low")) or _missing(args.get("high"))):
+        return f"{stem}_uncertain"
+    return key
 
 
 def _args(reason_args: Mapping[str, Any] | str | None) -> dict[str, Any]:
@@ -84,7 +101,7 @@ def render(reason_key: str, reason_args: Mapping[str, Any] | str | None,
     for name, kind in LABELLED.items():
         if name in args:
             args[name] = msg.label(kind, str(args[name]))
-    text = msg(catalogue_key(reason_key), **args)
+    text = msg(_uncertain(catalogue_key(reason_key), args), **args)
     if not with_cell:
         return text
     return msg("reason.cell", group=args["group"], shift=args["shift"],
