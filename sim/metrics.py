@@ -290,21 +290,23 @@ def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
     columns = ["by", "key", "upper", "count"]
     if not len(tasks):
         return pd.DataFrame(columns=columns)
-    tk = tasks[tasks["day"] >= warmup_days]
+    measured = tasks["day"].to_numpy() >= warmup_days
     edges = np.array(WAIT_BINS, dtype=float)
     # NaN (never started) sorts past every edge: index len(edges), whose upper is NaN
-    index = np.searchsorted(edges, tk["wait"].to_numpy(float), side="left")
+    index = np.searchsorted(edges, tasks["wait"].to_numpy(float)[measured], side="left")
     upper = np.append(edges, np.nan)
     rank = {p: i for i, p in enumerate(PRIORITIES)}
     parts = []
     for by in ("priority", "category"):
-        frame = (pd.DataFrame({"key": tk[by].to_numpy(), "bin": index})
-                 .value_counts().rename("count").reset_index())
-        order = frame["key"].map(rank) if by == "priority" else frame["key"]
-        frame = frame.assign(order=order).sort_values(["order", "bin"])
-        frame.insert(0, "by", by)
-        frame["upper"] = upper[frame["bin"].to_numpy()]
-        parts.append(frame[columns])
+        values = tasks[by].to_numpy()[measured]
+        codes, keys = pd.factorize(values, sort=True)
+        if by == "priority":  # acute first, as in PRIORITIES
+            keys = sorted(keys, key=rank.__getitem__)
+            codes = pd.Index(keys).get_indexer(values)
+        counts = np.bincount(codes * upper.size + index, minlength=len(keys) * upper.size)
+        key, bin_ = np.nonzero(counts.reshape(len(keys), upper.size))
+        parts.append(pd.DataFrame({"by": by, "key": np.asarray(keys, dtype=object)[key],
+                                   "upper": upper[bin_], "count": counts[key * upper.size + bin_]}))
     out = pd.concat(parts, ignore_index=True)
     out["count"] = out["count"].astype(np.int64)
     return out
