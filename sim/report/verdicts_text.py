@@ -56,12 +56,18 @@ def scenario_line(scenario: str, verdict: str, stopping: Sequence[Sequence[str]]
 
 
 def _stopping(row: pd.Series, cells: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """The row's stopping cells, or (none given) the scenario's cells with its verdict."""
+    """The cells that give the scenario its verdict (not the milder ones that also fail).
+
+    A not feasible split is *stopped* by its not feasible cells; its cells at risk are named
+    in the matrix and the reasons. ``stopping`` as given keeps its order.
+    """
+    mine = cells[(cells["scenario"] == row["scenario"]) & (cells["verdict"] == row["verdict"])]
+    worst = list(zip(mine["group"], mine["shift"], mine["day_type"], strict=True))
     given = row.get("stopping")
     if given is not None and not isinstance(given, (str, float)) and len(given):
-        return [tuple(c) for c in given]
-    mine = cells[(cells["scenario"] == row["scenario"]) & (cells["verdict"] == row["verdict"])]
-    return list(zip(mine["group"], mine["shift"], mine["day_type"], strict=True))
+        listed = [tuple(c) for c in given]
+        return [c for c in listed if c in set(worst)] or listed
+    return worst
 
 
 def verdict_matrix(cells: pd.DataFrame, scenario: str, msg: Messages = ENGLISH,
@@ -135,8 +141,9 @@ def training_table(training: pd.DataFrame, msg: Messages = ENGLISH) -> pd.DataFr
 def assess_report(verdicts: pd.DataFrame, cells: pd.DataFrame, feasibility: pd.DataFrame,
                   training: pd.DataFrame, msg: Messages = ENGLISH) -> str:
     """The text printed after ``wardsim assess``."""
-    lines = [scenario_line(r["scenario"], r["verdict"], _stopping(r, cells), msg)
-             for _, r in verdicts.iterrows()]
+    lines = [textwrap.fill(scenario_line(r["scenario"], r["verdict"], _stopping(r, cells), msg),
+                           WIDTH, subsequent_indent="  ", break_long_words=False,
+                           break_on_hyphens=False) for _, r in verdicts.iterrows()]
     parts = [msg("assess.verdict") + "\n" + "\n".join(lines)]
     shifts = _order(cells["shift"])
     for scenario in verdicts["scenario"]:
