@@ -74,7 +74,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
-    """The flat catalogue of one language (read once per process)."""
+    """Read the flat catalogue of one language (once per process)."""
     check_language(lang)
     text = resources.files("sim").joinpath("messages", f"{lang}.toml").read_text(encoding="utf-8")
     return _flatten(tomllib.loads(text))
@@ -89,7 +89,7 @@ def check_language(lang: str) -> str:
 
 
 def placeholders(text: str) -> dict[str, str]:
-    """Placeholder names of a catalogue text and their format specs."""
+    """Return the placeholder names of a catalogue text and their format specs."""
     return {name: spec or "" for _, name, spec, _ in string.Formatter().parse(text)
             if name is not None}
 
@@ -129,7 +129,7 @@ class Messages:
         return f"Messages({self.lang!r})"
 
     def text(self, key: str) -> str:
-        """The raw catalogue text of ``key``; an unknown key is a bug (KeyError naming it)."""
+        """Return the raw text of ``key``; an unknown key is a bug (KeyError naming it)."""
         try:
             return self.texts[key]
         except KeyError:
@@ -148,7 +148,7 @@ class Messages:
         return key in self.texts
 
     def label(self, kind: str, id: str) -> str:  # noqa: A002 - "id" is the domain word
-        """The display label of a fixed id, or ``id`` itself when it is not in the catalogue."""
+        """Return the display label of a fixed id, or ``id`` itself if the catalogue lacks it."""
         if kind not in LABEL_KINDS:
             raise KeyError(f"unknown label kind {kind!r} (known: {', '.join(LABEL_KINDS)})")
         return self.texts.get(f"label.{kind}.{id}", str(id))
@@ -176,12 +176,12 @@ class Messages:
             else text
 
     def join(self, items: list[str]) -> str:
-        """``a, b and c`` in this language (``a, b og c``, ``a, b och c``)."""
+        """Join items as ``a, b and c`` in this language (``a, b og c``, ``a, b och c``)."""
         return format_list(list(items), locale=self.locale) if items else ""
 
 
 def messages(lang: str | None = None) -> Messages:
-    """A :class:`Messages` for ``lang`` (English when None)."""
+    """Return a :class:`Messages` for ``lang`` (English when None)."""
     return Messages(lang or "en")
 
 

@@ -62,8 +62,11 @@ def _missing(value: Any) -> bool:
 
 
 def _uncertain(key: str, args: Mapping[str, Any]) -> str:
-    """``reason.late_uncertain`` for ``reason.late_near`` whose CI is unknown (one replication
-    with data): a sentence with an empty interval ("[–, –]") would read as a glitch."""
+    """Use ``reason.late_uncertain`` for a ``reason.late_near`` whose CI is unknown.
+
+    With data in one replication only, a sentence with an empty interval ("[–, –]") would
+    read as a glitch.
+    """
     stem, _, kind = key.rpartition("_")
     if kind in ("near", "above") and (_missing(args.get("low")) or _missing(args.get("high"))):
         return f"{stem}_uncertain"
@@ -71,7 +74,7 @@ def _uncertain(key: str, args: Mapping[str, Any]) -> str:
 
 
 def _args(reason_args: Mapping[str, Any] | str | None) -> dict[str, Any]:
-    """The arguments as a dict (a CSV read back holds them as JSON text)."""
+    """Return the arguments as a dict (a CSV read back holds them as JSON text)."""
     if reason_args is None or (isinstance(reason_args, float) and pd.isna(reason_args)):
         return {}
     if isinstance(reason_args, str):
@@ -110,13 +113,13 @@ def render(reason_key: str, reason_args: Mapping[str, Any] | str | None,
 
 def render_row(row: Mapping[str, Any] | pd.Series, msg: Messages = ENGLISH, *,
                with_cell: bool = True) -> str:
-    """The reason of one feasibility row (``reason_key`` and ``reason_args`` columns)."""
+    """Render the reason of one feasibility row (``reason_key``, ``reason_args``)."""
     return render(row["reason_key"], row["reason_args"], msg, with_cell=with_cell)
 
 
 def reason_column(feasibility: pd.DataFrame, msg: Messages = ENGLISH, *,
                   with_cell: bool = True) -> pd.Series:
-    """The rendered ``reason`` of every row of a feasibility frame (same index)."""
+    """Render the ``reason`` of every row of a feasibility frame (same index)."""
     return pd.Series([render(k, a, msg, with_cell=with_cell) for k, a in zip(
         feasibility["reason_key"], feasibility["reason_args"], strict=True)],
         index=feasibility.index, name="reason", dtype=object)

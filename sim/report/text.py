@@ -40,7 +40,7 @@ def _missing(value: object) -> bool:
 
 
 def _spec(fmt: str, percent: bool) -> str:
-    """Number spec of a table format: ``num1`` stays, or becomes ``pct1`` for a share."""
+    """Turn a table format into a number spec: ``num1``, or ``pct1`` for a share."""
     spec = _PY_FORMATS.get(fmt, fmt)
     return "pct" + spec[-1] if percent and spec[-1].isdigit() else spec
 
@@ -130,7 +130,7 @@ def category_table(summary: pd.DataFrame, *, msg: Messages = ENGLISH) -> pd.Data
 
 def run_report(summary: pd.DataFrame, model: WardModel, replications: int, warmup_days: int,
                seed: int, *, msg: Messages = ENGLISH) -> str:
-    """The text printed after ``wardsim run``."""
+    """Build the text printed after ``wardsim run``."""
     weeks = (model.calendar.days - warmup_days) / 7
     head = model.name + "\n" + msg("run.head", replications=replications,
                                    days=model.calendar.days, warmup=warmup_days, weeks=weeks,
@@ -162,7 +162,7 @@ def _signed(value: float, spec: str, msg: Messages) -> str:
 
 
 def _diff_cell(row: pd.Series, fmt: str, percent: bool, msg: Messages = ENGLISH) -> str:
-    """A difference to the baseline, ``+2.1 pp ±0.4`` for shares."""
+    """Format a difference to the baseline, ``+2.1 pp ±0.4`` for shares."""
     if _missing(row["diff"]):
         return MISSING
     factor = 100.0 if percent else 1.0
@@ -197,7 +197,7 @@ def headline_table(comparison: pd.DataFrame, labels: list[str], group_ids: list[
 
 
 def _worse_value(kpi: str, value: float, msg: Messages, signed: bool = False) -> str:
-    """A late share as a percentage (its difference in points), a wait in minutes."""
+    """Show a late share as a percentage (its difference in points), a wait in minutes."""
     if kpi.endswith("_share"):
         if signed:
             return f"{_signed(value * 100, 'num1', msg)} {msg('table.percentage_points')}"
@@ -208,7 +208,7 @@ def _worse_value(kpi: str, value: float, msg: Messages, signed: bool = False) ->
 def compare_header(scenarios: int, replications: int, days: int, warmup_days: int, seed: int,
                    baseline: str, independent_streams: bool, all_paired: bool, *,
                    msg: Messages = ENGLISH) -> str:
-    """The line above the comparison tables: what was run and how differences are paired."""
+    """Build the line above the comparison tables: what ran, how differences are paired."""
     return msg("compare.header", scenarios=scenarios, replications=replications, days=days,
                warmup=warmup_days, seed=seed, baseline=baseline,
                streams=msg("compare.streams_independent" if independent_streams
@@ -219,7 +219,7 @@ def compare_header(scenarios: int, replications: int, days: int, warmup_days: in
 def compare_report(comparison: pd.DataFrame, labels: list[str], group_ids: list[str],
                    freed: pd.DataFrame, busy: pd.DataFrame, worse: pd.DataFrame,
                    max_utilisation: float, header: str, *, msg: Messages = ENGLISH) -> str:
-    """The text printed after ``wardsim compare``."""
+    """Build the text printed after ``wardsim compare``."""
     parts = [header, msg("compare.headline"),
              headline_table(comparison, labels, group_ids, msg=msg).to_string()]
     if len(freed):
@@ -258,14 +258,14 @@ def compare_report(comparison: pd.DataFrame, labels: list[str], group_ids: list[
 
 def sweep_header(source: str, design: str, points: int, replications: int, seed: int, *,
                  msg: Messages = ENGLISH) -> str:
-    """The line above the sweep's ranking."""
+    """Build the line above the sweep's ranking."""
     return msg("sweep.header", source=source, design=design, points=points,
                replications=replications, seed=seed)
 
 
 def sweep_report(sensitivity: pd.DataFrame, kind: str, header: str, *,
                  msg: Messages = ENGLISH) -> str:
-    """The text printed after ``wardsim sweep``: factors ranked for the headline KPIs."""
+    """Build the text printed after ``wardsim sweep``: factors ranked per headline KPI."""
     measure = {"sobol": "ST", "oat": "tornado"}.get(kind, "src")
     parts = [header, msg("sweep.ranked", measure=msg(f"sweep.measure_{measure.lower()}"))]
     for kpi, group, category, key, fmt, percent in HEADLINE:

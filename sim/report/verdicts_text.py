@@ -56,7 +56,7 @@ def scenario_line(scenario: str, verdict: str, stopping: Sequence[Sequence[str]]
 
 
 def _stopping(row: pd.Series, cells: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """The cells that give the scenario its verdict (not the milder ones that also fail).
+    """List the cells that give the scenario its verdict (not milder ones that also fail).
 
     A not feasible split is *stopped* by its not feasible cells; its cells at risk are named
     in the matrix and the reasons. ``stopping`` as given keeps its order.
@@ -125,7 +125,7 @@ def reason_lines(feasibility: pd.DataFrame, cells: pd.DataFrame, scenario: str,
 
 
 def training_table(training: pd.DataFrame, msg: Messages = ENGLISH) -> pd.DataFrame:
-    """The training need with localised headings, shift and day type labels and numbers."""
+    """Show the training need with localised headings, labels and numbers."""
     shown = {}
     if training["scenario"].nunique() > 1:
         shown[msg("table.scenario")] = training["scenario"].to_numpy()
@@ -140,7 +140,7 @@ def training_table(training: pd.DataFrame, msg: Messages = ENGLISH) -> pd.DataFr
 
 def assess_report(verdicts: pd.DataFrame, cells: pd.DataFrame, feasibility: pd.DataFrame,
                   training: pd.DataFrame, msg: Messages = ENGLISH) -> str:
-    """The text printed after ``wardsim assess``."""
+    """Build the text printed after ``wardsim assess``."""
     lines = [textwrap.fill(scenario_line(r["scenario"], r["verdict"], _stopping(r, cells), msg),
                            WIDTH, subsequent_indent="  ", break_long_words=False,
                            break_on_hyphens=False) for _, r in verdicts.iterrows()]
