@@ -71,8 +71,12 @@ def compare(results: Sequence[Results], models: Sequence[WardModel], labels: Seq
 
 
 def freed_nurse_hours(comparison: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Nurse hours per week freed (baseline minus scenario), by shift and day type."""
+    """Nurse hours per week freed (baseline minus scenario), by shift and day type.
+
+    The KPI's rows per task category (where nurse time goes) are left out here.
+    """
     rows = comparison[(comparison["kpi"] == "nurse_busy_hours_per_week")
+                      & comparison["category"].fillna("").eq("")
                       & (comparison["scenario"] != baseline)]
     return pd.DataFrame({
         "scenario": rows["scenario"], "shift": rows["shift"], "day_type": rows["day_type"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.calendar import WEEKDAYS
 
@@ -22,8 +22,16 @@ PRIORITIES: tuple[str, ...] = ("acute", "high", "normal", "low")
 #: Longest acceptable wait (minutes) by priority when a task gives no `max_wait`.
 DEFAULT_MAX_WAIT: dict[str, float] = {"acute": 10.0, "high": 30.0, "normal": 60.0, "low": 240.0}
 DISTRIBUTIONS = Literal["lognormal", "gamma", "triangular", "exponential", "fixed"]
+
+
+def _share(value: float) -> float:
+    if not 0 <= value <= 1:
+        raise ValueError(f"must be a share between 0 and 1, such as 0.85 (got {value!r})")
+    return value
+
+
 #: A share or probability between 0 and 1.
-Share = Annotated[float, Field(ge=0, le=1)]
+Share = Annotated[float, AfterValidator(_share)]
 
 
 def _per_day_type(value: Any) -> Any:
