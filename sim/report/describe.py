@@ -1,0 +1,142 @@
+"""The model description of a report, in the spirit of STRESS-DES.
+
+A reader of a report must be able to tell exactly which model produced it: the scenario
+files (with the files they extend) and their SHA-256, what a variant changes against the
+baseline, the assumptions each file states in its leading comment block, and the run
+settings (seed, replications, days, warm-up, version). The changes are computed from the
+merged raw mappings of :func:`sim.io.scenario.load_raw`, so a variant's ``extends`` and
+``move`` are already applied and the diff shows the effective change, not the file's text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.io.results import sha256
+from sim.io.scenario import load_raw
+
+#: A changed value as (path, baseline value, variant value); ``None`` means "not set".
+Change = tuple[str, Any, Any]
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """One file read for a scenario: the file itself or one it extends."""
+
+    path: str
+    sha256: str
+    assumptions: str
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """What the report says about one scenario's input."""
+
+    label: str
+    path: str
+    files: tuple[ScenarioFile, ...]
+    changes: tuple[Change, ...] = ()
+
+
+def leading_comments(text: str) -> str:
+    """Return the comment block at the top of a YAML file, without the ``#`` marks.
+
+    Blank lines before the first comment are skipped; the block ends at the first line that
+    is neither a comment nor blank. Rule lines (``# =====``) are dropped.
+    """
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if lines:
+                lines.append("")
+            continue
+        if not stripped.startswith("#"):
+            break
+        body = stripped[1:]
+        body = body[1:] if body.startswith(" ") else body
+        if body and set(body) <= set("=-#*~_ "):
+            continue
+        lines.append(body.rstrip())
+    return "\n".join(lines).strip("\n")
+
+
+def _chain(path: Path) -> list[Path]:
+    """List the file and every file it extends, the file itself first."""
+    chain, seen = [path], {path.resolve()}
+    while True:
+        try:
+            raw = yaml.safe_load(chain[-1].read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            return chain
+        base = raw.get("extends") if isinstance(raw, dict) else None
+        if not isinstance(base, str):
+            return chain
+        nxt = Path(os.path.normpath(chain[-1].parent / base))
+        if nxt.resolve() in seen or not nxt.is_file():
+            return chain
+        seen.add(nxt.resolve())
+        chain.append(nxt)
+
+
+def _key(item: Any) -> str | None:
+    return str(item["id"]) if isinstance(item, dict) and "id" in item else None
+
+
+def diff(base: Any, other: Any, path: str = "") -> list[Change]:
+    """Every leaf where ``other`` differs from ``base``, as (path, base value, other value).
+
+    Mappings are compared key by key, lists of items with an ``id`` (tasks, groups) item by
+    item under ``<list>.<id>``; any other list is compared as one value.
+    """
+    if isinstance(base, dict) and isinstance(other, dict):
+        out: list[Change] = []
+        for key in [*base, *(k for k in other if k not in base)]:
+            out += diff(base.get(key), other.get(key), f"{path}.{key}" if path else str(key))
+        return out
+    if (isinstance(base, list) and isinstance(other, list) and base + other
+            and all(_key(i) is not None for i in base + other)):
+        before = {_key(i): i for i in base}
+        after = {_key(i): i for i in other}
+        out = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            out += diff(before.get(key), after.get(key), f"{path}.{key}")
+        return out
+    return [] if base == other else [(path, base, other)]
+
+
+def show_value(value: Any) -> str:
+    """Show a changed value as short text: scalars as written, mappings as flow YAML."""
+    if value is None:
+        return "–"
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                              sort_keys=False, width=10_000).strip()
+    return str(value)
+
+
+def describe_scenarios(paths: Sequence[str | Path], labels: Sequence[str] | None = None
+                       ) -> list[ScenarioInfo]:
+    """Describe each scenario file; every one after the first is diffed against the first.
+
+    Raises
+    ------
+    ScenarioError
+        If a file cannot be read (the CLI has read them all before, so this is rare).
+    """
+    labels = list(labels) if labels is not None else [Path(p).stem for p in paths]
+    raws = [load_raw(Path(p)) for p in paths]
+    infos = []
+    for i, (path, label, raw) in enumerate(zip(paths, labels, raws, strict=True)):
+        files = tuple(
+            ScenarioFile(str(f), sha256(f), leading_comments(f.read_text(encoding="utf-8")))
+            for f in _chain(Path(path)))
+        changes = tuple(diff(raws[0], raw)) if i else ()
+        infos.append(ScenarioInfo(label, str(path), files, changes))
+    return infos
