@@ -16,12 +16,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# The example ward: today's split, the task-sharing variant, and the two compared.
+# The example ward: today's split against the task-sharing proposal, judged shift by shift
+# (verdicts, training need and report.html, in Norwegian).
 DEMO_OPTS := --replications 10 --seed 2024 --warmup-days 1
 demo: $(STAMP)
-	$(BIN)/wardsim run scenarios/hnt_medisin_baseline.yaml $(DEMO_OPTS)
-	$(BIN)/wardsim run scenarios/hnt_medisin_oppgavedeling.yaml $(DEMO_OPTS)
-	$(BIN)/wardsim compare scenarios/hnt_medisin_baseline.yaml scenarios/hnt_medisin_oppgavedeling.yaml $(DEMO_OPTS)
+	$(BIN)/wardsim assess scenarios/hnt_medisin_baseline.yaml scenarios/hnt_medisin_oppgavedeling.yaml $(DEMO_OPTS) --lang nb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from sim import __version__
+from sim.cli.assess import cmd_assess
 from sim.cli.common import Parser, UsageError, add_common
 from sim.cli.compare import cmd_compare
 from sim.cli.run import cmd_run, cmd_validate
@@ -29,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(run)
     run.add_argument("--no-detail", action="store_true",
                      help="do not write one row per task (tasks.parquet)")
+    run.add_argument("--report", action="store_true",
+                     help="also write report.html, an interactive report that works offline")
     run.set_defaults(func=cmd_run)
 
     compare = sub.add_parser("compare", help="compare a baseline with variants (common random numbers)")
@@ -40,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--detail", action="store_true", help="also write one row per task")
     compare.add_argument("--independent-streams", action="store_true",
                          help="give each scenario its own seed (for measuring what CRN gains)")
+    compare.add_argument("--report", action="store_true",
+                         help="also write report.html, an interactive report that works offline")
     compare.set_defaults(func=cmd_compare)
 
     sweep = sub.add_parser("sweep", help="vary inputs over a design and rank their influence")
@@ -54,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--resume", action="store_true",
                        help="carry on a killed sweep in the same --out folder")
     sweep.set_defaults(func=cmd_sweep)
+
+    assess = sub.add_parser("assess", help="is a split feasible on every shift? verdicts, "
+                            "training need and an HTML report")
+    assess.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="today's ward first, then the proposed splits (one file: judge it alone)")
+    add_common(assess)
+    assess.add_argument("--targets", metavar="TARGETS.yaml",
+                        help="service targets merged over every scenario's own `targets:`")
+    assess.add_argument("--detail", action="store_true", help="also write one row per task")
+    assess.set_defaults(func=cmd_assess)
 
     validate = sub.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help="scenario YAML file")

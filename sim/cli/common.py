@@ -9,12 +9,14 @@ import datetime as dt
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
 
 from sim import __version__
 from sim.experiment import Results, default_workers, run_replications
+from sim.i18n import LANGUAGES, Messages
 from sim.io.results import RunWriter, sha256
 from sim.io.scenario import load
 from sim.io.schema import Scenario
@@ -58,6 +60,14 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--executor", choices=EXECUTORS, default="local",
                         help="local processes, or a Dask cluster (needs --scheduler)")
     parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="language of the tables and the report: nb, sv or en (default: "
+                             "the scenario's `language:`, else en)")
+
+
+def messages(args: argparse.Namespace, scenario: Scenario | None = None) -> Messages:
+    """The message catalogue of ``--lang``, else of the scenario's ``language:``, else English."""
+    return Messages(args.lang or (scenario.language if scenario else None) or "en")
 
 
 def check_executor(args: argparse.Namespace) -> None:
@@ -78,6 +88,7 @@ def check_executor(args: argparse.Namespace) -> None:
 
 
 def scenario_model(path: str, days: int | None, warmup_days: int) -> tuple[Scenario, WardModel]:
+    """Load and build a scenario, refusing a warm-up that leaves nothing to measure."""
     scenario = load(path)
     model = build_model(scenario, source=path, days=days)
     if warmup_days >= model.calendar.days:
@@ -87,21 +98,31 @@ def scenario_model(path: str, days: int | None, warmup_days: int) -> tuple[Scena
 
 
 def out_folder(args: argparse.Namespace, name: str) -> Path:
+    """``--out``, or ``results/<name>-<time>``."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path(args.out) if args.out else Path("results") / f"{name}-{stamp}"
 
 
+def workers_of(args: argparse.Namespace) -> int:
+    """The local processes to use: ``--workers``, or every core."""
+    return args.workers or default_workers()
+
+
 def simulate_into(model: WardModel, path: str, seed: int, args: argparse.Namespace, folder: Path,
-              detail: bool) -> Results:
-    """Run the replications of one scenario into ``folder`` (atomically), with a progress bar."""
-    workers = args.workers or default_workers()
+                  detail: bool, by_shift: bool = False,
+                  extra: Callable[[Path, Results], None] | None = None) -> Results:
+    """Run the replications of one scenario into ``folder`` (atomically), with a progress bar.
+
+    ``extra(folder, results)`` writes more files into the folder before it appears.
+    """
+    workers = workers_of(args)
     started, clock = dt.datetime.now().astimezone(), time.perf_counter()
     with RunWriter(folder) as writer, tqdm(total=args.replications, desc=model.name[:30],
                                            unit="rep", disable=None, file=sys.stderr) as bar:
         results = run_replications(
             model, args.replications, seed, args.warmup_days, detail=detail, workers=workers,
             executor=args.executor, scheduler=args.scheduler, on_replication=writer.add,
-            on_progress=lambda *_: bar.update(1),
+            on_progress=lambda *_: bar.update(1), by_shift=by_shift,
         )
         writer.finish(results, {
             "scenario": model.name, "scenario_file": str(path), "scenario_sha256": sha256(path),
@@ -111,7 +132,7 @@ def simulate_into(model: WardModel, path: str, seed: int, args: argparse.Namespa
             "started": started.isoformat(timespec="seconds"),
             "ended": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "wall_seconds": round(time.perf_counter() - clock, 3),
-        })
+        }, extra)
     return results
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.common import check_executor, out_folder, scenario_model, simulate_into
+from sim.cli.common import check_executor, messages, out_folder, scenario_model, simulate_into
+from sim.cli.reporting import write_report
+from sim.experiment import Results
 from sim.io.scenario import load
 from sim.model import build_model, coverage_gaps
 from sim.report.text import run_report
@@ -27,11 +29,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Simulate, write results atomically, print the summary tables."""
-    _, model = scenario_model(args.scenario, args.days, args.warmup_days)
+    scenario, model = scenario_model(args.scenario, args.days, args.warmup_days)
+    msg = messages(args, scenario)
     check_executor(args)
     folder = out_folder(args, Path(args.scenario).stem)
-    results = simulate_into(model, args.scenario, args.seed, args, folder, not args.no_detail)
-    print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed))
-    print(f"\nResults written to {folder}/ (tasks.parquet, staff.parquet, summary.csv, "
-          "replications.csv, run.json)")
+
+    def report(tmp: Path, results: Results) -> None:
+        meta = {"seed": args.seed, "replications": args.replications,
+                "warmup_days": args.warmup_days, "days": model.calendar.days}
+        write_report(tmp / "report.html", "run", [args.scenario], [model], [results], msg, meta)
+
+    results = simulate_into(model, args.scenario, args.seed, args, folder, not args.no_detail,
+                            extra=report if args.report else None)
+    print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed,
+                     msg=msg))
+    files = "tasks.parquet, staff.parquet, summary.csv, replications.csv, run.json"
+    print("\n" + msg("common.written", folder=folder,
+                      files=files + (", report.html" if args.report else "")))
+    if args.report:
+        print(msg("common.report", path=folder / "report.html"))
     return 0

@@ -14,14 +14,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import __version__
-from sim.cli.common import UsageError, check_executor, out_folder, scenario_model
+from sim.cli.common import UsageError, check_executor, messages, out_folder, scenario_model
 from sim.decide.sensitivity import measures, point_table
 from sim.decide.sweep import check, check_points, design, parse_vary, run_point
 from sim.experiment import default_workers
 from sim.io.results import AtomicFolder, sha256, write_json
 from sim.io.scenario import load_raw
 from sim.parallel import map_unordered
-from sim.report.text import sweep_report
+from sim.report.text import sweep_header, sweep_report
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -30,7 +30,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs the --out folder of the sweep to carry on")
     source = args.scenario
     raw = load_raw(Path(source))
-    scenario_model(source, args.days, args.warmup_days)  # the base must be valid before anything else
+    scenario, _ = scenario_model(source, args.days, args.warmup_days)  # the base must be valid first
+    msg = messages(args, scenario)
     factors = check(raw, [parse_vary(v) for v in args.vary], source)
     values = design(args.design, factors, args.points, args.seed)
     check_points(raw, factors, values, source)
@@ -71,8 +72,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         kpis.to_csv(top.tmp / "replications.csv", index=False)
         shutil.rmtree(parts)
         folder = top.commit()
-    header = (f"Sweep of {source}: {args.design} design, {len(values)} points × "
-              f"{args.replications} replications, seed {args.seed} (same streams at every point).")
-    print(sweep_report(sensitivity, args.design, header))
-    print(f"\nResults written to {folder}/ (points.csv, sensitivity.csv, replications.csv, spec.json)")
+    header = sweep_header(source, args.design, len(values), args.replications, args.seed, msg=msg)
+    print(sweep_report(sensitivity, args.design, header, msg=msg))
+    print("\n" + msg("common.written", folder=folder,
+                      files="points.csv, sensitivity.csv, replications.csv, spec.json"))
     return 0

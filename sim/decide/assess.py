@@ -50,6 +50,12 @@ def judge(mean: float, low: float, high: float, target: float) -> str:
     return "at_risk" if upper > target else "feasible"
 
 
+def share_interval(values: np.ndarray, upper: float = 1.0) -> tuple[float, float, float]:
+    """Mean and 95 % t interval of a share (or count), cut to what it can be: [0, upper]."""
+    mean, low, high = t_interval(values)
+    return mean, (low if math.isnan(low) else max(low, 0.0)), (high if math.isnan(high) else min(high, upper))
+
+
 def moved_tasks(base: WardModel, model: WardModel) -> dict[str, str]:
     """Task id -> the group it was placed on in ``base``, for tasks placed elsewhere in ``model``."""
     before = {t.id: base.group_ids[t.group] for t in base.tasks}
@@ -95,7 +101,7 @@ def _utilisation(staff: pd.DataFrame, label: str, targets: Targets, replications
         target = targets.max_utilisation_of(group)
         per_rep = g.groupby("replication")[["busy_minutes", "on_duty_minutes"]].sum()
         ratio = per_rep["busy_minutes"] / per_rep["on_duty_minutes"].where(per_rep["on_duty_minutes"] > 0)
-        mean, low, high = t_interval(_per_replication(ratio, replications, None))
+        mean, low, high = share_interval(_per_replication(ratio, replications, None))
         if math.isnan(mean):
             continue  # nobody of the group was ever on duty in this cell
         verdict = judge(mean, low, high, target)
@@ -124,7 +130,7 @@ def _late(tasks: pd.DataFrame, label: str, targets: Targets) -> list[dict]:
     for (group, shift, day_type, priority), g in tasks.groupby([*CELL, "priority"], sort=True):
         target = targets.max_late_share.of(priority)
         per_rep = g.groupby("replication")[["late", "arrived"]].sum()
-        mean, low, high = t_interval((per_rep["late"] / per_rep["arrived"]).to_numpy(float))
+        mean, low, high = share_interval((per_rep["late"] / per_rep["arrived"]).to_numpy(float))
         if math.isnan(mean):
             continue
         verdict = judge(mean, low, high, target)
@@ -146,7 +152,7 @@ def _missed(tasks: pd.DataFrame, label: str, targets: Targets, weeks: float,
     target = targets.max_missed_per_week
     for (group, shift, day_type), g in tasks.groupby(CELL, sort=True):
         per_rep = g.groupby("replication")["missed"].sum() / weeks
-        mean, low, high = t_interval(_per_replication(per_rep, replications, 0.0))
+        mean, low, high = share_interval(_per_replication(per_rep, replications, 0.0), math.inf)
         verdict = judge(mean, low, high, target)
         key = {"not_feasible": "missed_above", "at_risk": "missed_near"}.get(verdict, "")
         rows.append(row(label, group, shift, day_type, verdict, "missed_per_week", mean, low, high,
@@ -164,7 +170,7 @@ def _glide_back(tasks: pd.DataFrame, label: str, targets: Targets, moved: dict[s
         done = g.groupby("replication")["arrived"].sum()
         back = g[g["performed_by"] == origin].groupby("replication")["arrived"].sum()
         share = (back.reindex(done.index, fill_value=0) / done).to_numpy(float)
-        mean, low, high = t_interval(share)
+        mean, low, high = share_interval(share)
         verdict = "at_risk" if mean > target else "feasible"
         rows.append(row(label, group, shift, day_type, verdict, "glide_back", mean, low, high,
                         target, "glide_back", args={"task": names[task_id], "from_group": origin,

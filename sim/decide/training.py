@@ -121,7 +121,8 @@ def training_need(model: WardModel, label: str, targets: Targets, fte: FTE, rebu
             need, ok = needed.get((s, d), (h, False))
             rows.append({"scenario": label, "certification": cert, "group": group, "shift": s,
                          "day_type": d, "certified_now": now, "certified_needed": need,
-                         "persons_to_train": _persons(model, s, d, need - now, absence, fte),
+                         "persons_to_train": round(max(0.0, _persons(model, s, d, need - now,
+                                                                      absence, fte)), 2),
                          "targets_met": ok})
         rows.append(_total(rows, label, cert, group, model, absence, fte))
     return pd.DataFrame(rows, columns=TRAINING_COLUMNS)

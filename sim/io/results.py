@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -92,8 +93,12 @@ class RunWriter(AtomicFolder):
         if rep.tasks is not None:
             _write(rep.tasks, TASK_SCHEMA, parts / f"tasks-{rep.replication:06d}.parquet")
 
-    def finish(self, results: Results, meta: dict) -> Path:
-        """Join the parts, write the summary and run.json, and move the folder into place."""
+    def finish(self, results: Results, meta: dict,
+               extra: Callable[[Path, Results], None] | None = None) -> Path:
+        """Join the parts, write the summary and run.json, and move the folder into place.
+
+        ``extra(folder, results)`` may write more files (a report) before the move.
+        """
         parts = self.tmp / "parts"
         _join(sorted(parts.glob("staff-*.parquet")), STAFF_SCHEMA, self.tmp / "staff.parquet")
         task_parts = sorted(parts.glob("tasks-*.parquet"))
@@ -105,6 +110,8 @@ class RunWriter(AtomicFolder):
         summary.to_csv(self.tmp / "summary.csv", index=False)
         results.kpis.to_csv(self.tmp / "replications.csv", index=False)
         write_json(self.tmp / "run.json", meta)
+        if extra is not None:
+            extra(self.tmp, results)
         return self.commit()
 
 
