@@ -1,0 +1,140 @@
+"""A tiny real simulation and hand-made assess frames, shared by the report tests.
+
+Two scenario files (a baseline and a variant that moves a task), written to a temporary
+folder so that the model description has real files to hash. The names are hostile on
+purpose: a task ``<script>alert(1)</script>`` and a staff group ``<b>assistent</b>`` must show
+as text everywhere. The assistant works days only, so its evening and night cells must show
+"–". The verdict, training and feasibility frames follow the design's columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.decide.compare import compare, freed_nurse_hours
+from sim.experiment import run_replications
+from sim.io.scenario import from_dict, load_raw
+from sim.model import build_model
+from sim.report.describe import describe_scenarios
+from sim.report.html import ReportData
+
+TASK = "<script>alert(1)</script>"
+GROUP = "<b>assistent</b>"
+LABELS = ("baseline", "variant")
+REPLICATIONS, SEED, WARMUP = 3, 11, 1
+
+BASE = {
+    "name": "report test ward",
+    "ward": {"beds": 6, "occupancy": {"weekday": 1.0, "weekend": 0.5}},
+    "calendar": {"days": 3, "start": "friday"},
+    "groups": [{"id": "sykepleier", "nurse": True, "cost_per_hour": 500},
+               {"id": "helsefagarbeider", "cost_per_hour": 400},
+               {"id": GROUP, "cost_per_hour": 300}],
+    "shifts": {"day": {"start": "07:00", "end": "15:00"},
+               "evening": {"start": "15:00", "end": "23:00"},
+               "night": {"start": "23:00", "end": "07:00"}},
+    "roster": {"sykepleier": {"day": 2, "evening": 1, "night": 1},
+               "helsefagarbeider": {"day": 1, "evening": 1, "night": 1},
+               GROUP: {"day": 1, "evening": 0, "night": 0}},
+    "absence": {"sykepleier": 0.1},
+    "dispatch": {"policy": "glide", "glide_after": 10},
+    "durations": {"distribution": "lognormal", "cv": 0.5},
+    "tasks": [
+        {"id": "stell", "category": "pasientbehandling", "group": "helsefagarbeider",
+         "when": {"anytime": 1.5}, "minutes": 12},
+        {"id": TASK, "category": "blodprover", "group": "sykepleier", "when": {"07-09": 0.5},
+         "minutes": 6, "priority": "high", "max_wait": 20, "drop_after": 120},
+        {"id": "medisin", "category": "legemiddelhandtering", "group": "sykepleier",
+         "at": ["08:00", "20:00"], "jitter": 15, "minutes": 3},
+        {"id": "rydding", "category": "renhold", "group": GROUP, "per": "ward",
+         "when": {"09-12": 2.0}, "minutes": 10, "priority": "low"},
+    ],
+}
+BASE_HEADER = "# Report test ward.\n# Assumption: every number here is made up.\n\n"
+VARIANT_TEXT = ("# Variant: the blood sample moves to healthcare workers.\n"
+                f"extends: base.yaml\nmove: {{'{TASK}': helsefagarbeider}}\n")
+
+
+def write_scenarios(folder: Path) -> list[Path]:
+    """Write the two scenario files; the variant extends the baseline."""
+    base, variant = folder / "base.yaml", folder / "variant.yaml"
+    base.write_text(BASE_HEADER + yaml.safe_dump(BASE, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    variant.write_text(VARIANT_TEXT, encoding="utf-8")
+    return [base, variant]
+
+
+def _cells() -> pd.DataFrame:
+    """Verdict cells: the variant cannot do the moved task on weekend nights."""
+    rows = []
+    for scenario in LABELS:
+        for group, shifts in (("sykepleier", ("day", "evening", "night")),
+                              ("helsefagarbeider", ("day", "evening", "night")), (GROUP, ("day",))):
+            for shift in shifts:
+                for day_type in ("weekday", "weekend"):
+                    verdict, reasons = "feasible", []
+                    if scenario == "variant" and group == "helsefagarbeider" and shift == "night" \
+                            and day_type == "weekend":
+                        verdict = "not_feasible"
+                        reasons = [f"{TASK} can arrive 07:00–09:00, but nobody on the roster then "
+                                   "who holds blod may do it"]
+                    elif group == "sykepleier" and shift == "day" and day_type == "weekday":
+                        verdict, reasons = "at_risk", ["utilisation 84.0%: the target of 85% lies "
+                                                       "inside the 95% CI 80.1%–88.2%"]
+                    rows.append({"scenario": scenario, "group": group, "shift": shift,
+                                 "day_type": day_type, "verdict": verdict, "reasons": reasons})
+    return pd.DataFrame(rows)
+
+
+def _feasibility(cells: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for cell in cells.to_dict("records"):
+        rows.append({**{k: cell[k] for k in ("scenario", "group", "shift", "day_type")},
+                     "verdict": cell["verdict"], "check": "utilisation", "value": 0.84,
+                     "ci_low": 0.801, "ci_high": 0.882, "target": 0.85, "reason_key": "",
+                     "reason_args": {}, "reason": "; ".join(cell["reasons"])})
+    return pd.DataFrame(rows)
+
+
+def build(folder: Path, command: str = "assess") -> ReportData:
+    """Simulate the two scenarios (or only the baseline for ``run``) and bundle a report."""
+    paths = write_scenarios(folder)
+    labels = list(LABELS[:1] if command == "run" else LABELS)
+    paths = paths[:len(labels)]
+    models = [dataclasses.replace(build_model(from_dict(load_raw(p), str(p))), name=label)
+              for p, label in zip(paths, labels, strict=True)]
+    results = [run_replications(m, REPLICATIONS, SEED, WARMUP) for m in models]
+    infos = describe_scenarios(paths, labels)
+    data = ReportData(f"Report test – {TASK}", command, infos, models, results,
+                      meta={"created": "2025-01-01 12:00"})
+    if command == "run":
+        return data
+    data.comparison = compare(results, models, labels)
+    data.freed = freed_nurse_hours(data.comparison, labels[0])
+    if command == "compare":
+        return data
+    data.cells = _cells()
+    data.feasibility = _feasibility(data.cells)
+    data.verdicts = pd.DataFrame([
+        {"scenario": "baseline", "verdict": "at_risk", "stopping": []},
+        {"scenario": "variant", "verdict": "not_feasible",
+         "stopping": [("helsefagarbeider", "night", "weekend")]}])
+    data.training = pd.DataFrame([
+        {"scenario": "variant", "certification": "blod", "group": "helsefagarbeider",
+         "shift": "night", "day_type": "weekend", "certified_now": 0, "certified_needed": 2,
+         "persons_to_train": 4.6}])
+    return data
+
+
+#: Graph divs an assess report of the two scenarios must hold.
+ASSESS_FIGURES = (
+    "fig-verdict-0", "fig-verdict-1", "fig-util-0", "fig-util-1", "fig-util-diff-1",
+    "fig-util-fan", "fig-freed", "fig-nurse-time", "fig-wait-priority", "fig-wait-category",
+    "fig-late-missed",
+)
+#: Tables of an assess report.
+ASSESS_TABLES = ("table-verdicts", "table-feasibility", "table-training", "model-description")

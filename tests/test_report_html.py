@@ -1,0 +1,177 @@
+"""Static checks of report.html, built from a tiny real simulation (see report_case.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+from plotly.offline import get_plotlyjs
+from report_case import ASSESS_FIGURES, ASSESS_TABLES, GROUP, TASK, build
+
+from sim.i18n import LANGUAGES, Messages
+from sim.report import figures
+from sim.report.html import render_report
+
+PLOTLYJS = get_plotlyjs()
+
+
+@pytest.fixture(scope="module")
+def assess_data(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("assess"))
+
+
+@pytest.fixture(scope="module")
+def pages(assess_data):
+    """Render the assess report in every language."""
+    return {lang: render_report(assess_data, Messages(lang)) for lang in LANGUAGES}
+
+
+def page_only(html: str) -> str:
+    """Drop the embedded plotly.js bundle (whose code mentions URLs and tags) from a page."""
+    assert html.count(PLOTLYJS) == 1
+    return html.replace(PLOTLYJS, "")
+
+
+class Collect(HTMLParser):
+    """Every tag with its attributes, and the text of each script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):  # noqa: D102 - HTMLParser's hooks
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):  # noqa: D102
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):  # noqa: D102
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(html: str) -> Collect:
+    parser = Collect()
+    parser.feed(html)
+    return parser
+
+
+def test_plotly_is_embedded_once_inline(pages):
+    for html in pages.values():
+        parsed = parse(html)
+        holding = [s for s in parsed.scripts if "plotly.js v" in s]
+        assert len(holding) == 1 and PLOTLYJS in holding[0]
+        assert html.count(PLOTLYJS[:2000]) == 1
+        assert all("src" not in attrs for tag, attrs in parsed.tags if tag == "script")
+
+
+def test_nothing_is_loaded_from_outside(pages):
+    for html in pages.values():
+        page = page_only(html)
+        for tag, attrs in parse(page).tags:
+            for name in ("src", "href", "data", "action", "poster", "srcset"):
+                value = (attrs.get(name) or "").strip().lower()
+                assert not value.startswith(("http:", "https:", "//")), (tag, name, value)
+        assert "<link" not in page and "@import" not in page and "url(" not in page
+        assert "mathjax" not in page.lower() and "cdn." not in page
+
+
+def test_hostile_names_are_text_never_markup(pages):
+    for html in pages.values():
+        page = page_only(html)
+        assert TASK not in page and GROUP not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # page and figure labels
+        assert "&lt;b&gt;assistent&lt;/b&gt;" in page
+        # plotly's JSON writes "<" as \u003c: an unescaped name would reach a label as markup
+        assert "\\u003cscript" not in page and "\\u003cb\\u003eassistent" not in page
+
+
+def test_every_expected_figure_and_table_is_on_the_page(pages):
+    for html in pages.values():
+        ids = [attrs.get("id") for _, attrs in parse(html).tags]
+        graphs = {attrs["id"] for _, attrs in parse(html).tags
+                  if "plotly-graph-div" in (attrs.get("class") or "")}
+        assert graphs == set(ASSESS_FIGURES)
+        for div in ASSESS_FIGURES:
+            assert len(re.findall(rf'Plotly\.newPlot\(\s*"{div}"', html)) == 1, div
+        for table in ASSESS_TABLES:
+            assert table in ids, table
+
+
+def test_each_language_speaks_its_own_words_and_numbers(pages):
+    words = {"en": ("Verdict matrix", "Training need"),
+             "nb": ("Vurderingsmatrise", "Opplæringsbehov"),
+             "sv": ("Bedömningsmatris", "Utbildningsbehov")}
+    for lang, html in pages.items():
+        msg = Messages(lang)
+        assert f'<html lang="{lang}">' in html
+        for word in words[lang]:
+            assert word in html
+        # captions in the language, for every figure
+        assert msg("report.caption.fan") in page_only(html).replace("&#34;", '"')
+        assert msg.label("verdict", "not_feasible") in html
+    # a share in the hover texts: decimal point in English, decimal comma in nb and sv
+    assert re.search(r"\d\.\d%", page_only(pages["en"]))
+    for lang in ("nb", "sv"):
+        assert re.search(r"\d,\d\u00a0%", page_only(pages[lang]))
+    # people to train, in the training table
+    assert '<td class="num">4.6</td>' in pages["en"]
+    assert all('<td class="num">4,6</td>' in pages[lang] for lang in ("nb", "sv"))
+
+
+def test_a_group_with_nobody_rostered_shows_a_dash_not_zero(assess_data):
+    msg = Messages("nb")
+    fig = figures.utilisation_heatmap(assess_data.results[0], assess_data.models[0], msg)
+    trace = fig.data[0]
+    row = list(trace.y).index(figures.esc(GROUP))
+    night = [int(h) for h in figures.HOURS if not 7 <= int(h) < 15]
+    assert all(trace.text[row][h] == "–" and trace.z[row][h] is None for h in night)
+    day = [trace.z[row][h] for h in range(7, 15)]
+    assert all(z is not None and np.isfinite(z) for z in day)
+
+
+def test_verdict_matrix_colours_cells_and_lists_reasons(assess_data):
+    msg = Messages("en")
+    model = assess_data.models[1]
+    fig = figures.verdict_matrix(assess_data.cells, "variant", model, msg)
+    trace = fig.data[0]
+    groups = list(trace.y)
+    hfa, night_weekend = groups.index("helsefagarbeider"), list(trace.x).index("night<br>weekend")
+    assert trace.z[hfa][night_weekend] == figures.VERDICTS.index("not_feasible")
+    reasons = trace.customdata[hfa][night_weekend]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; can arrive" in reasons
+    assistant = groups.index(figures.esc(GROUP))
+    evening = list(trace.x).index("evening<br>weekday")
+    assert trace.z[assistant][evening] is None and trace.text[assistant][evening] == "–"
+
+
+def test_sections_without_data_are_left_out(tmp_path):
+    html = render_report(build(tmp_path, command="run"), Messages("en"))
+    graphs = {attrs["id"] for _, attrs in parse(html).tags
+              if "plotly-graph-div" in (attrs.get("class") or "")}
+    assert graphs == {"fig-util-0", "fig-util-fan", "fig-nurse-time", "fig-wait-priority",
+                      "fig-wait-category", "fig-late-missed"}
+    assert 'id="verdict"' not in html and 'id="training"' not in html
+    assert "model-description" in html
+
+
+def test_model_description_names_files_hashes_changes_and_assumptions(assess_data, pages):
+    base, variant = assess_data.scenarios
+    assert [f.sha256 for f in variant.files] == [
+        hashlib.sha256(open(f.path, "rb").read()).hexdigest() for f in variant.files]
+    assert variant.files[1].sha256 == base.files[0].sha256  # the file it extends
+    assert variant.changes == ((f"tasks.{TASK}.group", "sykepleier", "helsefagarbeider"),)
+    assumptions = "Report test ward.\nAssumption: every number here is made up."
+    assert base.files[0].assumptions == assumptions
+    page = pages["en"]
+    assert base.files[0].sha256 in page and "Assumption: every number here is made up." in page
+    assert "wardsim 0.1.0" in page and "2025-01-01 12:00" in page
