@@ -1,0 +1,144 @@
+"""report.html in a real browser: Debian's headless Chromium driven by playwright, offline.
+
+Every request other than the report file itself is aborted (and recorded), as on a ward
+computer with no network. Without the browser or playwright the tests skip locally with the
+reason, and fail under CI (``CI=true``), where .ci/run installs chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from report_case import ASSESS_FIGURES, GROUP, TASK, build
+
+from sim.i18n import Messages
+from sim.report.html import render_report
+
+CHROMIUM = os.environ.get("WARDSIM_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must have it (.ci/run installs chromium, "
+                    "make install playwright)")
+    pytest.skip(reason)
+
+
+def _sync_playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[test]')")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        _missing(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    return sync_playwright
+
+
+class Visit:
+    """What the browser saw while loading the report."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def browser_page(tmp_path_factory):
+    """Open the assess report once in headless Chromium, with the network cut off."""
+    sync_playwright = _sync_playwright()
+    folder = tmp_path_factory.mktemp("browser")
+    report = folder / "report.html"
+    report.write_text(render_report(build(folder), Messages("en")), encoding="utf-8")
+    url = report.as_uri()
+    visit = Visit()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+            page.on("pageerror", lambda err: visit.console_errors.append(str(err)))
+            page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+
+            def route(r):
+                if r.request.url == url:
+                    r.continue_()
+                else:
+                    visit.blocked.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            page.goto(url, wait_until="load")
+            page.wait_for_function(
+                "n => [...document.querySelectorAll('.plotly-graph-div')]"
+                ".filter(d => d.querySelector('svg.main-svg')).length >= n",
+                arg=len(ASSESS_FIGURES), timeout=20_000)
+            yield page, visit, folder
+        finally:
+            browser.close()
+
+
+def test_no_console_errors_and_no_request_leaves_the_file(browser_page):
+    page, visit, _ = browser_page
+    assert visit.console_errors == []
+    assert visit.blocked == []
+
+
+def test_plotly_is_defined(browser_page):
+    page, _, _ = browser_page
+    assert page.evaluate("typeof window.Plotly") == "object"
+    assert page.evaluate("typeof window.Plotly.newPlot") == "function"
+
+
+def test_every_expected_figure_is_drawn(browser_page):
+    page, _, _ = browser_page
+    drawn = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')]"
+                          ".filter(d => d.querySelector('svg.main-svg')).map(d => d.id)")
+    assert sorted(drawn) == sorted(ASSESS_FIGURES)
+
+
+def test_verdict_matrix_is_drawn_with_its_cells_and_hover(browser_page):
+    page, _, _ = browser_page
+    matrix = page.locator("#fig-verdict-1")
+    assert matrix.is_visible()
+    cells = page.evaluate("document.querySelectorAll('#fig-verdict-1 .hm image, "
+                          "#fig-verdict-1 .heatmaplayer image').length")
+    assert cells >= 1
+    text = matrix.locator("svg.main-svg").first.text_content()
+    assert "NO" in text and "ok" in text and "helsefagarbeider" in text
+    # point the mouse at the not-feasible cell: its reason names the task, as plain text
+    matrix.scroll_into_view_if_needed()
+    x, y = page.evaluate("""() => {
+        const gd = document.getElementById('fig-verdict-1'), L = gd._fullLayout;
+        const row = gd.data[0].y.indexOf('helsefagarbeider');
+        const col = gd.data[0].x.indexOf('night<br>weekend');
+        const box = gd.getBoundingClientRect();
+        return [box.left + L._size.l + L.xaxis.l2p(col), box.top + L._size.t + L.yaxis.l2p(row)];
+    }""")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#fig-verdict-1 .hoverlayer .hovertext")
+    hover = page.locator("#fig-verdict-1 .hoverlayer").text_content()
+    assert f"{TASK} can arrive" in hover
+
+
+def test_hostile_names_show_as_text_and_nothing_runs(browser_page):
+    page, visit, _ = browser_page
+    assert visit.dialogs == []
+    assert TASK in page.locator("#model").inner_text()
+    assert TASK in page.locator("h1").inner_text()
+    ticks = page.locator("#fig-util-0 .ytick text").all_text_contents()
+    assert GROUP in ticks  # the tag is shown, not applied
+    assert page.locator("#fig-util-0 .ytick text b").count() == 0
+
+
+def test_screenshot_is_written(browser_page):
+    page, _, folder = browser_page
+    shot = folder / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
