@@ -12,7 +12,7 @@ from plotly.offline import get_plotlyjs
 from report_case import ASSESS_FIGURES, ASSESS_TABLES, GROUP, TASK, build
 
 from sim.i18n import LANGUAGES, Messages
-from sim.report import figures
+from sim.report import figures, figures_tasks
 from sim.report.html import render_report
 
 PLOTLYJS = get_plotlyjs()
@@ -175,3 +175,18 @@ def test_model_description_names_files_hashes_changes_and_assumptions(assess_dat
     page = pages["en"]
     assert base.files[0].sha256 in page and "Assumption: every number here is made up." in page
     assert "wardsim 0.1.0" in page and "2025-01-01 12:00" in page
+
+
+def test_freed_hours_has_one_bar_per_cell_and_they_add_up_to_the_total(assess_data):
+    fig = figures_tasks.freed_hours(assess_data.freed, assess_data.models, Messages("en"))
+    (bars,) = [t for t in fig.data if t.type == "bar"]
+    assert len(set(bars.x)) == len(bars.x) == 3  # day, evening, night on the weekend
+    freed = assess_data.freed
+    total = freed[(freed["shift"] == "all") & (freed["day_type"] == "all")]
+    assert np.sum(bars.y) == pytest.approx(total["freed_hours_per_week"].iloc[0])
+    assert "in all per week" in bars.name
+
+
+def test_verdict_table_names_the_cells_that_stop_a_split(pages):
+    assert "Not feasible: helsefagarbeider (night weekend)." in pages["en"]
+    assert "Ikke gjennomførbart: helsefagarbeider (natt helg)." in pages["nb"]

@@ -39,6 +39,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 #: plotly's decimal and thousands separators per language.
 SEPARATORS = {"en": ".,", "nb": ",\u00a0", "sv": ",\u00a0"}
 #: A horizontal legend at the very top of the figure, above any subplot titles.
+HEATMAP_MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 TOP_LEGEND = {"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 0,
               "xanchor": "left"}
 
@@ -74,7 +75,8 @@ def rgba(hex_colour: str, alpha: float) -> str:
 def ordered(values: Iterable[str], order: Sequence[str]) -> list[str]:
     """Return the distinct ``values`` in ``order``, unknown ones after them as first seen."""
     present = list(dict.fromkeys(values))
-    return [v for v in order if v in present] + [v for v in present if v not in order]
+    known = [v for v in dict.fromkeys(order) if v in present]
+    return known + [v for v in present if v not in known]
 
 
 def base_layout(msg: Messages, height: int, **extra: Any) -> dict[str, Any]:
@@ -213,7 +215,8 @@ def utilisation_heatmap(results: Results, model: WardModel, msg: Messages) -> go
         colorscale="YlOrRd", zmin=0, zmax=top, xgap=1, ygap=1,
         colorbar={"thickness": 14, **pct_ticks(msg, top)},
     ))
-    fig.update_layout(**base_layout(msg, 130 + 34 * len(groups), plot_bgcolor="#f4f4f4"))
+    fig.update_layout(**base_layout(msg, 100 + 34 * len(groups), plot_bgcolor="#f4f4f4",
+                                    margin=HEATMAP_MARGIN))
     fig.update_xaxes(title_text=msg("report.axis.hour"), type="category", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return fig
@@ -242,13 +245,13 @@ def utilisation_difference(comparison: pd.DataFrame, scenario: str, baseline: st
     hover = [[hover_lines(
         f"{_group_label(msg, g)} · {_hour_span(h)}",
         msg("report.hover.difference", value=ci_text(msg, d * 100, lo * 100, hi * 100, "num1"))
-        if not _nan(d) else msg("report.nobody_on_duty"),
+        if not _nan(d) else msg("report.nobody_on_duty" if _nan(m) else "report.not_in_baseline"),
         msg("report.hover.before_after", before=msg.number(b, "pct1"), after=msg.number(m, "pct1")))
         for h, d, lo, hi, m, b in zip(HOURS, diff[i], low[i], high[i], mean[i], before[i],
                                       strict=True)]
         for i, g in enumerate(groups)]
     span = float(np.nanmax(np.abs(diff))) if np.isfinite(diff).any() else 0.0
-    span = max(span, 0.05)
+    span = math.ceil(max(span, 0.01) * 20) / 20  # whole 5 percentage points
     fig = go.Figure(go.Heatmap(
         z=np.where(np.isnan(diff), None, diff).tolist(), x=list(HOURS),
         y=[esc(_group_label(msg, g)) for g in groups], text=text, texttemplate="%{text}",
@@ -257,7 +260,8 @@ def utilisation_difference(comparison: pd.DataFrame, scenario: str, baseline: st
         colorbar={"thickness": 14, "tickvals": [-span, -span / 2, 0, span / 2, span],
                   "ticktext": [_points(v) for v in (-span, -span / 2, 0, span / 2, span)]},
     ))
-    fig.update_layout(**base_layout(msg, 130 + 34 * len(groups), plot_bgcolor="#f4f4f4"))
+    fig.update_layout(**base_layout(msg, 100 + 34 * len(groups), plot_bgcolor="#f4f4f4",
+                                    margin=HEATMAP_MARGIN))
     fig.update_xaxes(title_text=msg("report.axis.hour"), type="category", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return fig

@@ -35,7 +35,7 @@ from sim.report.figures import (
 )
 
 #: Bin edges (minutes) labelled on the waiting-time axis; the 0 bin is drawn at 0.5 (log axis).
-WAIT_TICKS: tuple[float, ...] = (0, 1, 2, 5, 10, 20, 30, 60, 120, 240, 480, 1440)
+WAIT_TICKS: tuple[float, ...] = (0, 1, 2, 5, 10, 30, 60, 240, 1440)
 ZERO_AT = 0.5
 #: Line styles by scenario, so that a variant equal to the baseline does not hide it.
 DASHES = ("solid", "dash", "dot", "dashdot")
@@ -201,8 +201,8 @@ def wait_ecdf(results: Sequence[Results], by: str, msg: Messages) -> go.Figure |
                                  msg("report.hover.never_started", share=msg.number(never, "pct1")))
                      for e, s in zip(edges, share, strict=True)]
             fig.add_trace(go.Scatter(
-                x=np.maximum(edges, ZERO_AT), y=share, mode="lines+markers", line_shape="hv",
-                marker={"size": 4}, line={"color": colour(i), "width": 2.5 if i == 0 else 2,
+                x=np.maximum(edges, ZERO_AT), y=share, mode="lines", line_shape="hv",
+                line={"color": colour(i), "width": 2.5 if i == 0 else 2,
                                           "dash": DASHES[i % len(DASHES)]}, name=esc(res.scenario),
                 legendgroup=str(i), showlegend=k == 0, customdata=hover,
                 hovertemplate="%{customdata}<extra></extra>",

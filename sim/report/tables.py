@@ -36,6 +36,10 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def where(msg: Messages, group: str, shift: str, day_type: str) -> str:
     """``group · shift · day type`` with the fixed words in the language."""
     return msg("assess.cell", group=group, shift=msg.label("shift", shift),
@@ -52,13 +56,19 @@ def scenario_verdict_table(verdicts: pd.DataFrame, cells: pd.DataFrame | None, m
     rows = []
     for row in verdicts.to_dict("records"):
         scenario = str(row["scenario"])
-        by_verdict: dict[str, list[str]] = {}
-        for cell in row.get("stopping") or []:
-            verdict = verdict_of.get((scenario, *cell), "not_feasible")
-            by_verdict.setdefault(verdict, []).append(where(msg, *cell))
-        parts = [msg("report.cells_of", verdict=msg.label("verdict", v),
-                     cells="; ".join(by_verdict[v]))
-                 for v in ("not_feasible", "at_risk") if v in by_verdict]
+        found: dict[str, dict[str, list[str]]] = {}  # verdict -> group -> "shift day type"
+        for group, shift, day_type in row.get("stopping") or []:
+            verdict = verdict_of.get((scenario, group, shift, day_type), "not_feasible")
+            found.setdefault(verdict, {}).setdefault(group, []).append(msg(
+                "table.shift_day_type", shift=msg.label("shift", shift),
+                day_type=msg.label("day_type", day_type)))
+        parts = []
+        for verdict in ("not_feasible", "at_risk"):
+            groups = [msg("report.group_cells", group=g, cells=", ".join(c))
+                      for g, c in found.get(verdict, {}).items()]
+            if groups:
+                parts.append(msg("report.cells_of", verdict=_capital(msg.label("verdict", verdict)),
+                                 cells="; ".join(groups)))
         rows.append([Cell(scenario),
                      Cell(msg.label("verdict", row["verdict"]), badge=str(row["verdict"])),
                      Cell(" ".join(parts) if parts else "–")])
