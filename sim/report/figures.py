@@ -257,8 +257,8 @@ def utilisation_difference(comparison: pd.DataFrame, scenario: str, baseline: st
         y=[esc(_group_label(msg, g)) for g in groups], text=text, texttemplate="%{text}",
         textfont={"size": 10}, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         colorscale="RdBu_r", zmin=-span, zmax=span, zmid=0, xgap=1, ygap=1,
-        colorbar={"thickness": 14, "tickvals": [-span, -span / 2, 0, span / 2, span],
-                  "ticktext": [_points(v) for v in (-span, -span / 2, 0, span / 2, span)]},
+        colorbar={"thickness": 14, "tickvals": [-span, 0, span],
+                  "ticktext": [_points(v) for v in (-span, 0, span)]},
     ))
     fig.update_layout(**base_layout(msg, 100 + 34 * len(groups), plot_bgcolor="#f4f4f4",
                                     margin=HEATMAP_MARGIN))
