@@ -33,7 +33,7 @@ import math
 import string
 import tomllib
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -121,9 +121,17 @@ class Messages:
 
     def __init__(self, lang: str = "en") -> None:
         self.lang = check_language(lang)
-        self.locale = Locale.parse(LOCALES[lang])
-        self.texts = catalogue(lang)
         self._formatter = _Formatter(self)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The flat catalogue, read on first use (so building a Messages reads no file)."""
+        return catalogue(self.lang)
+
+    @cached_property
+    def locale(self) -> Locale:
+        """The babel locale of this language, for numbers and lists."""
+        return Locale.parse(LOCALES[self.lang])
 
     def __repr__(self) -> str:
         return f"Messages({self.lang!r})"

@@ -230,15 +230,12 @@ SECTIONS: tuple[Callable[[ReportData, Messages], Section | None], ...] = (
     _verdict_section, _training_section, _utilisation_section, _nurse_section, _wait_section,
     _model_section,
 )
-_ENV: Environment | None = None
 
 
 def _environment() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = Environment(loader=PackageLoader("sim.report", "templates"), autoescape=True,
-                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return _ENV
+    """A Jinja2 environment with autoescape on (built per report: no module state)."""
+    return Environment(loader=PackageLoader("sim.report", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def render_report(data: ReportData, msg: Messages) -> str:
