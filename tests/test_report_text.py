@@ -266,15 +266,24 @@ def test_assess_report_in_english() -> None:
     assert ("moved: not feasible – stopped by helsefagarbeider (night, weekend) and "
             "helsefagarbeider (night, holiday).") in " ".join(text.split())
     reasons = [line for line in lines if line.startswith("  ") and ": " in line]
-    # cell order of the matrix; within a cell the failed check before the risky one
-    assert [r.split()[0] for r in reasons] == ["risk", "NO", "risk", "NO"]
-    assert reasons[0].startswith("  risk  sykepleier, day, holiday: utilisation 84.3%")
+    # worst first (what stops the split), then in the matrix's cell order
+    assert [r.split()[0] for r in reasons] == ["NO", "NO", "risk", "risk"]
+    assert reasons[2].startswith("  risk  sykepleier, day, holiday: utilisation 84.3%")
     assert "nobody on the roster then holds venous_blood_sampling" in " ".join(
         text.split())
     assert "target met" not in text  # feasible checks are not listed
     assert "people to train" in text and "4.75" in text
     assert text.index("base: every shift and day type meets every target.") < text.index(
         "moved – why:")
+
+
+def test_assess_report_shows_at_most_fifteen_reasons_and_only_training_that_is_needed() -> None:
+    verdicts, cells, feasibility, training = _assess_frames()
+    many = pd.concat([feasibility[feasibility["verdict"] != "feasible"]] * 10, ignore_index=True)
+    enough = training.assign(certified_now=2, certified_needed=2, persons_to_train=0.0)
+    text = assess_report(verdicts, cells, many, enough, Messages("en"))
+    assert "… and 25 more: every check is in feasibility.csv and report.html" in text
+    assert "No training need" in text and "people to train" not in text
 
 
 def test_assess_matrix_marks_unassessed_cells() -> None:

@@ -27,6 +27,8 @@ from sim.i18n import ENGLISH, MISSING, Messages
 from sim.report.reasons import render
 
 VERDICTS: tuple[str, ...] = ("feasible", "at_risk", "not_feasible")
+#: At most this many reasons are printed per scenario (the files hold every one).
+MAX_REASONS = 15
 #: At most this many stopping cells are named in a scenario's line (then "and N more").
 MAX_NAMED_CELLS = 6
 WIDTH = 100
@@ -96,8 +98,12 @@ def legend(msg: Messages = ENGLISH) -> str:
 
 
 def reason_lines(feasibility: pd.DataFrame, cells: pd.DataFrame, scenario: str,
-                 msg: Messages = ENGLISH) -> list[str]:
-    """Every check of ``scenario`` that is not met, one wrapped line each, worst first per cell."""
+                 msg: Messages = ENGLISH, limit: int | None = None) -> list[str]:
+    """The checks of ``scenario`` that are not met, one wrapped line each, worst first.
+
+    With ``limit``, at most that many are shown, then a line saying how many more the
+    files hold (feasibility.csv and report.html list every one).
+    """
     rows = feasibility[(feasibility["scenario"] == scenario)
                        & (feasibility["verdict"] != "feasible")].copy()
     if not len(rows):
@@ -109,7 +115,10 @@ def reason_lines(feasibility: pd.DataFrame, cells: pd.DataFrame, scenario: str,
         rows["group"], rows["shift"], rows["day_type"], strict=True)]
     rows["_worst"] = [-VERDICTS.index(v) for v in rows["verdict"]]
     rows["_seq"] = range(len(rows))
-    rows = rows.sort_values(["_place", "_worst", "_seq"])
+    rows = rows.sort_values(["_worst", "_place", "_seq"])
+    hidden = 0
+    if limit is not None and len(rows) > limit:
+        rows, hidden = rows.iloc[:limit], len(rows) - limit
     width = max(len(msg.label("verdict_short", v)) for v in VERDICTS)
     lines = []
     for _, row in rows.iterrows():
@@ -121,7 +130,19 @@ def reason_lines(feasibility: pd.DataFrame, cells: pd.DataFrame, scenario: str,
         lines.append(textwrap.fill(text, WIDTH, initial_indent=head,
                                    subsequent_indent=" " * len(head), break_long_words=False,
                                    break_on_hyphens=False))
+    if hidden:
+        lines.append("  " + msg("assess.more_reasons", count=hidden))
     return lines
+
+
+def training_needed(training: pd.DataFrame) -> pd.DataFrame:
+    """The rows that ask for something: more certified than today, targets not met, people to train."""
+    cell = training["shift"] != "all"
+    more = cell & (training["certified_needed"] > training["certified_now"])
+    met = training["targets_met"].astype(bool) if "targets_met" in training else True
+    unmet = cell & ~met
+    total = ~cell & (training["persons_to_train"] > 0)
+    return training[more | unmet | total]
 
 
 def training_table(training: pd.DataFrame, msg: Messages = ENGLISH) -> pd.DataFrame:
@@ -135,6 +156,10 @@ def training_table(training: pd.DataFrame, msg: Messages = ENGLISH) -> pd.DataFr
     shown[msg("table.day_type")] = [msg.label("day_type", d) for d in training["day_type"]]
     for column in ("certified_now", "certified_needed", "persons_to_train"):
         shown[msg(f"assess.{column}")] = [msg.number(v, "num") for v in training[column]]
+    if "targets_met" in training:
+        shown[msg("assess.targets_met")] = [
+            "" if s == "all" else msg.label("verdict_short", "feasible" if ok else "not_feasible")
+            for s, ok in zip(training["shift"], training["targets_met"], strict=True)]
     return pd.DataFrame(shown)
 
 
@@ -151,12 +176,13 @@ def assess_report(verdicts: pd.DataFrame, cells: pd.DataFrame, feasibility: pd.D
             matrix = verdict_matrix(cells, scenario, msg, shifts)
             parts.append(f"{msg('assess.matrix', scenario=scenario)}\n{matrix.to_string()}\n"
                          f"{legend(msg)}")
-        why = reason_lines(feasibility, cells, scenario, msg)
+        why = reason_lines(feasibility, cells, scenario, msg, limit=MAX_REASONS)
         parts.append(msg("assess.reasons", scenario=scenario) + "\n" + "\n".join(why) if why
                      else msg("assess.no_reasons", scenario=scenario))
-    if len(training):
+    needed = training_needed(training) if len(training) else training
+    if len(needed):
         parts.append(f"{msg('assess.training')}\n"
-                     f"{training_table(training, msg).to_string(index=False)}")
+                     f"{training_table(needed, msg).to_string(index=False)}")
     else:
         parts.append(msg("assess.no_training"))
     return "\n\n".join(parts)
