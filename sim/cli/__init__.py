@@ -16,6 +16,7 @@ from sim.cli.compare import cmd_compare
 from sim.cli.run import cmd_run, cmd_validate
 from sim.cli.sweep import cmd_sweep
 from sim.decide.sweep import DESIGNS, SweepError
+from sim.i18n import ENGLISH, LANGUAGES
 from sim.io.errors import ScenarioError
 
 
@@ -72,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario", help="scenario YAML file")
+    validate.add_argument("--lang", choices=LANGUAGES, default=None,
+                          help="language of the output: nb, sv or en")
     validate.set_defaults(func=cmd_validate)
     return parser
 
@@ -88,5 +91,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wardsim: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("wardsim: interrupted; no results folder was written", file=sys.stderr)
+        print("wardsim: " + ENGLISH("cli.interrupted"), file=sys.stderr)
         return 130

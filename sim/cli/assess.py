@@ -105,7 +105,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
             comparison, freed, _, _ = write_comparison(top.tmp, results, models, labels, 0.85)
         feasibility = assess(models, results, labels, [i.scenario.targets for i in items])
         feasibility["reason"] = reason_column(feasibility, msg)
-        with tqdm(desc="training need", unit="run", disable=None, file=sys.stderr) as bar:
+        with tqdm(desc=msg("cli.training_bar"), unit="run", disable=None, file=sys.stderr) as bar:
             simulate = _simulator(args, bar)
             training = pd.concat([training_need(i.model, i.label, i.scenario.targets, i.scenario.fte,
                                                 _rebuilder(i, args.days), simulate) for i in items],

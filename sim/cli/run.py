@@ -15,14 +15,16 @@ from sim.report.text import run_report
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a file and list where nobody on the roster may do a task."""
-    model = build_model(load(args.scenario), source=args.scenario)
+    scenario = load(args.scenario)
+    model = build_model(scenario, source=args.scenario)
+    msg = messages(args, scenario)
     gaps = coverage_gaps(model)
-    print(f"{args.scenario}: valid – {len(model.tasks)} tasks, {len(model.group_ids)} groups, "
-          f"{model.calendar.days} days.")
+    print(msg("cli.valid", file=args.scenario, tasks=len(model.tasks), groups=len(model.group_ids),
+              days=model.calendar.days))
     if gaps.empty:
-        print("Every task can be done by someone on the roster whenever it can arrive.")
+        print(msg("cli.covered"))
     else:
-        print("Nobody on the roster may do these tasks in these intervals (absence not counted):")
+        print(msg("cli.gaps"))
         print(gaps.to_string(index=False))
     return 0
 

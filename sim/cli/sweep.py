@@ -51,7 +51,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         jobs = [(raw, source, i, values[i].tolist(), factors, args.replications, args.seed,
                  args.warmup_days, args.days) for i in range(len(values)) if i not in done]
         try:
-            with tqdm(total=len(values), initial=len(done), desc="design points", unit="point",
+            with tqdm(total=len(values), initial=len(done), desc=msg("cli.points_bar"), unit="point",
                       disable=None, file=sys.stderr) as bar:
                 for index, frame in map_unordered(run_point, jobs, args.workers or default_workers(),
                                                   args.executor, args.scheduler):
@@ -60,8 +60,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                     os.replace(target.with_suffix(".tmp"), target)
                     bar.update(1)
         except KeyboardInterrupt:
-            print(f"wardsim: interrupted; finished points are kept – carry on with "
-                  f"--resume --out {folder}", file=sys.stderr)
+            print("wardsim: " + msg("cli.sweep_interrupted", folder=folder), file=sys.stderr)
             return 130
         kpis = pd.concat([pd.read_parquet(p) for p in sorted(parts.glob("point-*.parquet"))],
                          ignore_index=True)
