@@ -583,3 +583,143 @@ def test_scenario_defaults() -> None:
     task = scenario.tasks[0]
     assert (task.per, task.priority, task.staff, task.drop_after) == ("patient", "normal", 1, None)
     assert isinstance(scenario, Scenario)
+
+
+# ---------------------------------------------------------------------------------------
+# Times per staff group (issue 8): `minutes` per group, `duration_by_group`
+
+HFA, NURSE = "helsefagarbeider", "sykepleier"
+
+
+def test_minutes_per_group_are_read_with_the_placed_group_as_the_estimate() -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {HFA: 8, NURSE: 6}
+    _task(raw)["duration_by_group"] = {NURSE: {"cv": 0.3}}
+    stell = from_dict(raw).tasks[0]
+    assert stell.estimate == 8 and stell.minutes_of(NURSE) == 6
+    assert stell.own_time_groups == (HFA, NURSE)
+    build_model(from_dict(raw))
+
+
+def test_minutes_without_the_placed_group_name_the_field_and_the_group() -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {NURSE: 6}
+    _assert_clear(_error(raw), SOURCE, "tasks.stell.minutes", f"'{HFA}'", "placed on",
+                  "estimate", f"{HFA}: 6")
+
+
+def test_an_empty_minutes_mapping_asks_for_the_placed_group() -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {}
+    _assert_clear(_error(raw), SOURCE, "tasks.stell.minutes", f"'{HFA}'", "placed on")
+
+
+def test_unknown_group_in_minutes_suggests_the_closest_group() -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {HFA: 8, "sykepleir": 6}
+    _assert_clear(_error(raw), SOURCE, "tasks.stell.minutes.sykepleir", "'sykepleir'",
+                  "not a staff group", f"did you mean '{NURSE}'?")
+
+
+@pytest.mark.parametrize("minutes", [0, -8])
+def test_minutes_of_a_group_must_be_above_zero(minutes: float) -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {HFA: 8, NURSE: minutes}
+    _assert_clear(_error(raw), SOURCE, f"tasks.stell.minutes.{NURSE}", "greater than 0",
+                  repr(minutes))
+
+
+@pytest.mark.parametrize("minutes", ["six", True, [6, 8]])
+def test_minutes_that_are_neither_a_number_nor_a_mapping(minutes: Any) -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = minutes
+    _assert_clear(_error(raw), SOURCE, "tasks.stell.minutes", "a number", "per staff group",
+                  f"{NURSE}: 6", repr(minutes))
+
+
+def test_unknown_group_in_duration_by_group_suggests_the_closest_group() -> None:
+    raw = base_dict()
+    _task(raw)["duration_by_group"] = {"helsefagarbeidr": {"cv": 0.8}}
+    _assert_clear(_error(raw), SOURCE, "tasks.stell.duration_by_group.helsefagarbeidr",
+                  "not a staff group", f"did you mean '{HFA}'?")
+
+
+def test_typo_in_a_group_spread_suggests_the_key() -> None:
+    raw = base_dict()
+    _task(raw)["duration_by_group"] = {HFA: {"cvv": 0.8}}
+    _assert_clear(_error(raw), SOURCE, f"tasks.stell.duration_by_group.{HFA}.cvv",
+                  "unknown key 'cvv'", "did you mean 'cv'?")
+
+
+def test_a_group_spread_that_is_not_a_mapping_says_what_to_give() -> None:
+    raw = base_dict()
+    _task(raw)["duration_by_group"] = {HFA: 0.8}
+    _assert_clear(_error(raw), SOURCE, f"tasks.stell.duration_by_group.{HFA}", "mapping",
+                  "{cv: 0.8}", "(got 0.8)")
+
+
+def test_a_group_spread_with_an_unknown_distribution_lists_the_families() -> None:
+    raw = base_dict()
+    _task(raw)["duration_by_group"] = {HFA: {"distribution": "normal"}}
+    _assert_clear(_error(raw), SOURCE, f"tasks.stell.duration_by_group.{HFA}.distribution",
+                  "'normal'", "'lognormal'", "'triangular'", "'fixed'")
+
+
+def test_a_group_triangle_must_be_complete() -> None:
+    raw = base_dict()
+    _task(raw)["duration_by_group"] = {NURSE: {"distribution": "triangular", "min": 3}}
+    _assert_clear(_error(raw), SOURCE, f"tasks.stell.duration_by_group.{NURSE}",
+                  "min <= mode <= max")
+
+
+def test_minutes_for_a_group_with_a_triangle_are_refused() -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {HFA: 8, NURSE: 6}
+    _task(raw)["duration_by_group"] = {NURSE: {"distribution": "triangular", "min": 3,
+                                               "mode": 5, "max": 9}}
+    _assert_clear(_error(raw), SOURCE, f"tasks.stell.minutes.{NURSE}", "triangular",
+                  "min, mode and max", "leave")
+
+
+def test_group_errors_in_a_file_name_that_file(tmp_path: Path) -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {NURSE: 6}
+    path = _write(tmp_path / "ward.yaml", raw)
+    with pytest.raises(ScenarioError) as caught:
+        load(path)
+    _assert_clear(caught.value, str(path), "tasks.stell.minutes", f"'{HFA}'")
+
+
+def test_a_move_keeps_the_times_per_group(tmp_path: Path) -> None:
+    # moved to a group with a time of its own: it takes that time; every time is kept
+    raw = base_dict()
+    _task(raw, "medisin")["minutes"] = {NURSE: 3, HFA: 4}
+    _write(tmp_path / "base.yaml", raw)
+    path = _write(tmp_path / "variant.yaml", {"extends": "base.yaml", "move": {"medisin": HFA}})
+    medisin = {t.id: t for t in load(path).tasks}["medisin"]
+    assert medisin.group == HFA and medisin.minutes == {NURSE: 3, HFA: 4}
+    assert medisin.estimate == 4
+
+
+def test_a_move_to_a_group_without_its_own_time_keeps_the_estimate(tmp_path: Path) -> None:
+    raw = base_dict(groups=[{"id": NURSE}, {"id": HFA}, {"id": "assistent"}],
+                    roster={"assistent": {"day": 1}})
+    _task(raw)["minutes"] = {HFA: 8, NURSE: 6}
+    _task(raw)["duration_by_group"] = {HFA: {"cv": 0.8}}
+    _write(tmp_path / "base.yaml", raw)
+    path = _write(tmp_path / "variant.yaml", {"extends": "base.yaml",
+                                              "move": {"stell": "assistent"}})
+    stell = load(path).tasks[0]
+    assert stell.group == "assistent"
+    assert stell.minutes == {HFA: 8, NURSE: 6, "assistent": 8}
+    assert stell.duration_by_group is not None
+    assert stell.duration_by_group["assistent"] == stell.duration_by_group[HFA]
+
+
+def test_a_variant_changes_one_group_time_and_keeps_the_others(tmp_path: Path) -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = {HFA: 8, NURSE: 6}
+    _write(tmp_path / "base.yaml", raw)
+    path = _write(tmp_path / "variant.yaml", {"extends": "base.yaml",
+                                              "tasks": [{"id": "stell", "minutes": {NURSE: 5}}]})
+    assert load(path).tasks[0].minutes == {HFA: 8, NURSE: 5}

@@ -118,11 +118,41 @@ def _check_task(task: Task, groups: list[str], interval_ids: list[str], scenario
                 raise ValueError(f"{text!r}: use 00:00 for midnight")
         except ValueError as err:
             fail(f"{where}.at[{i}]", str(err))
-    spec = task.duration or scenario.durations
-    if spec.distribution == "triangular":
-        if task.duration is None:
-            fail("durations.distribution", "triangular needs min, mode and max per task; set it in each task's `duration`")
-        if None in (spec.min, spec.mode, spec.max) or not spec.min <= spec.mode <= spec.max or spec.min == spec.max:
-            fail(f"{where}.duration", "triangular needs min <= mode <= max (minutes), with min < max")
-    elif spec.distribution in ("lognormal", "gamma") and spec.cv is None and scenario.durations.cv is None:
-        fail(f"{where}.duration.cv", f"{spec.distribution} needs a cv (spread relative to the mean)")
+    _check_group_times(task, groups, scenario, fail)
+
+
+def _check_group_times(task: Task, groups: list[str], scenario: Scenario, fail: Fail) -> None:
+    """Per-group times and spreads: known groups, the placed group's estimate, sound spreads."""
+    where = f"tasks.{task.id}"
+    mapping = task.minutes if isinstance(task.minutes, dict) else {}
+    spreads = task.duration_by_group or {}
+    for key, named in (("minutes", mapping), ("duration_by_group", spreads)):
+        for group in named:
+            if group not in groups:
+                fail(f"{where}.{key}.{group}",
+                     f"{group!r} is not a staff group{suggest(group, groups)}")
+    if task.duration is None and scenario.durations.distribution == "triangular":
+        fail("durations.distribution",
+             "triangular needs min, mode and max per task; set it in each task's `duration`")
+    placed = task.spread_of(task.group, scenario.durations)
+    if task.estimate is None and placed.distribution != "triangular":
+        if not isinstance(task.minutes, dict):
+            fail(f"{where}.minutes",
+                 "is required (the estimated time), unless the duration is triangular")
+        fail(f"{where}.minutes", f"no minutes for {task.group!r}, the group the task is placed on: "
+             f"the mapping must give its estimate, e.g. {{{task.group}: 6}}"
+             f" (groups given: {', '.join(mapping) or 'none'})")
+    for group in task.own_time_groups:
+        spec = task.spread_of(group, scenario.durations)
+        own = group != task.group or group in spreads
+        field = f"{where}.duration_by_group.{group}" if own else f"{where}.duration"
+        if spec.distribution == "triangular":
+            low, mode, high = spec.min, spec.mode, spec.max
+            if None in (low, mode, high) or not low <= mode <= high or low == high:
+                fail(field, "triangular needs min <= mode <= max (minutes), with min < max")
+            if group in mapping:
+                fail(f"{where}.minutes.{group}", f"{group}'s duration is triangular, so its time "
+                     f"comes from min, mode and max: leave {group} out of `minutes`")
+        elif spec.distribution in ("lognormal", "gamma") and spec.cv is None \
+                and scenario.durations.cv is None:
+            fail(f"{field}.cv", f"{spec.distribution} needs a cv (spread relative to the mean)")

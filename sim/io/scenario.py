@@ -120,8 +120,24 @@ def _apply_move(merged: dict[str, Any], move: Any, file: str) -> None:
             raise ScenarioError(file, f"move.{task_id}", f"no task {task_id!r}{suggest(task_id, tasks)}")
         if groups and group not in groups:
             raise ScenarioError(file, f"move.{task_id}", f"{group!r} is not a staff group{suggest(group, groups)}")
-        tasks[task_id] = merge(tasks[task_id], {"group": group})
+        tasks[task_id] = merge(tasks[task_id], _moved(tasks[task_id], group))
     merged["tasks"] = [tasks.get(t.get("id"), t) if isinstance(t, dict) else t for t in merged.get("tasks", [])]
+
+
+def _moved(task: dict[str, Any], group: Any) -> dict[str, Any]:
+    """The change that moves ``task`` to ``group``, keeping its per-group times.
+
+    The new group takes its own ``minutes`` and ``duration_by_group`` entry if the task
+    has them; where it has none it takes those of the group the task is moved from, which
+    stay the estimate.
+    """
+    change: dict[str, Any] = {"group": group}
+    old = task.get("group")
+    for key in ("minutes", "duration_by_group"):
+        per_group = task.get(key)
+        if isinstance(per_group, dict) and group not in per_group and old in per_group:
+            change[key] = {group: per_group[old]}
+    return change
 
 
 def to_scenario_error(err: ValidationError, raw: Any, source: str,

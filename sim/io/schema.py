@@ -129,6 +129,32 @@ class DurationSpec(_Frozen):
     max: float | None = Field(default=None, gt=0)
 
 
+def _spread_shape(value: Any) -> Any:
+    if not isinstance(value, (dict, BaseModel)):
+        raise ValueError("give the group's spread as a mapping of duration keys, such as "
+                         f"{{cv: 0.8}} or {{distribution: gamma, cv: 0.3}} (got {value!r})")
+    return value
+
+
+class GroupDuration(_Frozen):
+    """A staff group's own spread of a task's duration; keys left out are the task's.
+
+    Given under a task's ``duration_by_group``: a key not given here is taken from the
+    task's ``duration`` (or the scenario's ``durations``), so ``{cv: 0.8}`` keeps the
+    task's distribution and changes only its spread for that group.
+    """
+
+    distribution: DISTRIBUTIONS | None = None
+    cv: float | None = Field(default=None, gt=0)
+    min: float | None = Field(default=None, ge=0)
+    mode: float | None = Field(default=None, ge=0)
+    max: float | None = Field(default=None, gt=0)
+
+
+#: A group's spread under a task's ``duration_by_group``.
+GroupSpread = Annotated[GroupDuration, BeforeValidator(_spread_shape)]
+
+
 class DurationDefaults(DurationSpec):
     """The scenario-wide duration spread, and a multiplier on every duration."""
 
@@ -149,8 +175,28 @@ class DispatchSpec(_Frozen):
     glide_after: float = Field(default=10.0, ge=0)
 
 
+def _minutes_shape(value: Any) -> Any:
+    """`minutes` is a number or a mapping group -> number; say so for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
+        raise ValueError("give the estimated minutes as a number, or per staff group as a "
+                         f"mapping such as {{sykepleier: 6, helsefagarbeider: 8}} (got {value!r})")
+    return value
+
+
+#: A duration in minutes, above 0.
+PositiveMinutes = Annotated[float, Field(gt=0)]
+#: A task's estimated time: one number, or one per staff group.
+Minutes = Annotated[PositiveMinutes | dict[str, PositiveMinutes], BeforeValidator(_minutes_shape)]
+
+
 class Task(_Frozen):
-    """One task type of the ward's task mapping (kartlegging)."""
+    """One task type of the ward's task mapping (kartlegging).
+
+    ``minutes`` is the estimated time, one number or a mapping group -> minutes (the seed's
+    **Tid** per group); the value of the group the task is placed on is the estimate, the
+    others are the times of those groups when they do it. ``duration_by_group`` gives a
+    group its own spread (:class:`GroupDuration`).
+    """
 
     id: str
     name: str | None = None
@@ -163,8 +209,9 @@ class Task(_Frozen):
     jitter: float = Field(default=0.0, ge=0)
     day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = None
     repeat: Literal["after_done"] | None = None
-    minutes: float | None = Field(default=None, gt=0)
+    minutes: Minutes | None = None
     duration: DurationSpec | None = None
+    duration_by_group: dict[str, GroupSpread] | None = None
     priority: Literal[PRIORITIES] = "normal"  # type: ignore[valid-type]
     max_wait: float | None = Field(default=None, ge=0)
     drop_after: float | None = Field(default=None, gt=0)
@@ -182,6 +229,42 @@ class Task(_Frozen):
         if self.minutes is None and not triangular:
             raise ValueError("`minutes` (the estimated time) is required")
         return self
+
+    def minutes_of(self, group: str) -> float | None:
+        """The estimated minutes of ``group``, None if it has none of its own.
+
+        A single number is the placed group's.
+        """
+        if isinstance(self.minutes, dict):
+            return self.minutes.get(group)
+        return self.minutes if group == self.group else None
+
+    @property
+    def estimate(self) -> float | None:
+        """The placed group's estimated minutes (None for a triangular task without them)."""
+        return self.minutes_of(self.group)
+
+    def spread_of(self, group: str, defaults: DurationSpec) -> DurationSpec:
+        """The duration spread ``group`` works with: its own keys over the task's spread.
+
+        The task's spread is its ``duration``, or ``defaults`` (the scenario's
+        ``durations``) without one; a ``cv`` left out everywhere is the scenario's.
+        """
+        base = self.duration or defaults
+        own = (self.duration_by_group or {}).get(group)
+        if own is None:
+            return base
+        keys = ("distribution", "cv", "min", "mode", "max")
+        values = {k: getattr(base, k) for k in keys}
+        values.update({k: getattr(own, k) for k in keys if getattr(own, k) is not None})
+        return DurationSpec(**values)
+
+    @property
+    def own_time_groups(self) -> tuple[str, ...]:
+        """Groups with a time or spread of their own for this task, the placed one included."""
+        named = [*(self.minutes if isinstance(self.minutes, dict) else ()),
+                 *(self.duration_by_group or ())]
+        return tuple(dict.fromkeys([self.group, *named]))
 
     @property
     def max_wait_minutes(self) -> float:
