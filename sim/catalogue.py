@@ -4,6 +4,11 @@ Rates in a scenario are expected counts per occurrence of an interval (per patie
 or per ward). Within an interval piece counts arrive as a Poisson process, spread uniformly
 over it; clock-time tasks (``at``) arrive at their times, optionally jittered; call-bell
 tasks (``repeat: after_done``) arrive per patient, the next only after the last is done.
+
+Durations are drawn as one uniform per task instance, from the task's own stream, and
+turned into minutes by the inverse transform: into the placed group's duration, and into
+the duration of every group with a time of its own (:attr:`TaskType.group_durations`), so
+whoever does an instance takes the same quantile of their own group's distribution.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.calendar import ANYTIME, MINUTES_PER_DAY, WEEKDAY_DAYTIME, Calendar, span_pieces
-from sim.distributions import Duration
+from sim.distributions import Duration, from_uniform_shared
 from sim.rng import Streams
 
 DAY_TYPE_INDEX = {"weekday": 0, "weekend": 1, "holiday": 2}
@@ -40,6 +45,26 @@ class TaskType:
     at: tuple[int, ...] = ()
     jitter: float = 0.0
     day_types: frozenset[str] = frozenset(DAY_TYPE_INDEX)
+    #: Per group index (broadest first, up to the placed group), the duration of a group
+    #: with a time of its own; None for one that takes :attr:`duration`. Empty if none has.
+    group_durations: tuple[Duration | None, ...] = ()
+
+
+#: Per group index, the durations of a group with a time of its own (None: the placed
+#: group's), one entry per instance; see :func:`group_columns`.
+Columns = tuple[np.ndarray | None, ...]
+
+
+def group_columns(task: TaskType, u: np.ndarray) -> Columns | None:
+    """The durations of the instances with uniforms ``u`` for each group with its own time.
+
+    One array per group index in :attr:`TaskType.group_durations` (None where the group
+    takes the placed group's duration), all instances at once by the inverse transform
+    (:func:`~sim.distributions.from_uniform_shared`); None if no group has a time of its own.
+    """
+    if not task.group_durations:
+        return None
+    return tuple(from_uniform_shared(task.group_durations, u))
 
 
 def rate_windows(
@@ -112,15 +137,27 @@ def open_arrivals(
     """Arrival times and inherent durations of a task that does not repeat after done.
 
     Arrivals and durations come from the task's own two streams, so they are the same in
-    every scenario that shares the task id, seed and rates.
+    every scenario that shares the task id, seed and rates. The durations are the placed
+    group's; :func:`open_arrivals_by_group` adds those of the other groups.
     """
+    times, durations, _ = open_arrivals_by_group(task, calendar, patients, streams,
+                                                 arrival_scale, columns=False)
+    return times, durations
+
+
+def open_arrivals_by_group(
+    task: TaskType, calendar: Calendar, patients: list[int], streams: Streams,
+    arrival_scale: float = 1.0, columns: bool = True,
+) -> tuple[np.ndarray, np.ndarray, Columns | None]:
+    """:func:`open_arrivals` and the instances' durations per group (:func:`group_columns`)."""
     rng = streams.generator("arrivals", task.id)
     if task.at:
         times = clock_times(task, calendar, patients, rng)
     else:
         times = poisson_times(task, calendar, patients, rng, arrival_scale)
-    durations = task.duration.sample(streams.generator("durations", task.id), times.size)
-    return times, durations
+    u = streams.generator("durations", task.id).random(times.size)
+    durations = task.duration.from_uniform(u)
+    return times, durations, group_columns(task, u) if columns else None
 
 
 class CallBell:
@@ -133,21 +170,30 @@ class CallBell:
 
     _BLOCK = 256
 
-    def __init__(self, cumulative: np.ndarray, duration: Duration, rng: np.random.Generator):
+    def __init__(self, cumulative: np.ndarray, task: TaskType, rng: np.random.Generator):
         self._cum = cumulative
-        self._duration = duration
+        self._task = task
         self._rng = rng
         self._hazards = np.empty(0)
         self._durations = np.empty(0)
+        self._columns: Columns | None = None
         self._next = 0
 
-    def next_after(self, now: float) -> tuple[float, float] | None:
-        """Time and inherent duration of the next request after ``now``; None past the end."""
+    def next_after(self, now: float) -> tuple[float, float, Columns | None, int] | None:
+        """Time and duration of the next request after ``now``; None past the end.
+
+        The duration is the placed group's; the request's durations for the groups with a
+        time of their own are entry ``i`` of the :func:`group_columns` returned with it
+        (None if there are none): ``(time, duration, columns, i)``.
+        """
         if self._next == self._hazards.size:
             self._hazards = self._rng.standard_exponential(self._BLOCK)
-            self._durations = self._duration.sample(self._rng, self._BLOCK)
+            u = self._rng.random(self._BLOCK)
+            self._durations = self._task.duration.from_uniform(u)
+            self._columns = group_columns(self._task, u)
             self._next = 0
-        hazard, duration = self._hazards[self._next], self._durations[self._next]
+        i = self._next
+        hazard, duration = self._hazards[i], self._durations[i]
         self._next += 1
         cum = self._cum
         minute = min(int(now), cum.size - 2)
@@ -156,7 +202,7 @@ class CallBell:
             return None
         m = int(np.searchsorted(cum, target, side="left"))
         step = cum[m] - cum[m - 1]
-        return (m - 1) + (target - cum[m - 1]) / step, float(duration)
+        return (m - 1) + (target - cum[m - 1]) / step, float(duration), self._columns, i
 
 
 def call_bells(
@@ -174,5 +220,5 @@ def call_bells(
     for bed in range(max(patients[: calendar.days], default=0)):
         cum = np.concatenate(([0.0], np.cumsum(rate * (census > bed))))
         rng = streams.generator("call_bell", task.id, bed)
-        bells.append(CallBell(cum, task.duration, rng))
+        bells.append(CallBell(cum, task, rng))
     return bells

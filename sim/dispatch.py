@@ -17,6 +17,9 @@ Rules (issue 2):
   engine dispatches again at those instants).
 * Among eligible members the own group goes first, then the *narrowest* broader group (keep
   the most specialised staff free), then whoever has been idle longest, then staff order.
+  The crew returned is in that order: the engine gives the task the time of the group of
+  its first member (issue 8), so a crew with a member of the task's own group works at
+  that group's pace, a crew that glided in at the pace of its narrowest broader group.
 
 A task not started by ``arrival + drop_after`` is missed; the engine removes it from the
 queue at that instant, before the dispatch of that instant (so a member freeing up exactly
@@ -47,7 +50,12 @@ class Member:
 
 @dataclass(slots=True, eq=False)
 class Job:
-    """One task instance waiting for, or in, service."""
+    """One task instance waiting for, or in, service.
+
+    ``duration`` is the placed group's. If the task has per-group times, ``by_group`` is
+    its :func:`~sim.catalogue.group_columns` and ``draw`` this instance's index in them:
+    the engine starts it with the duration of its crew's first member's group.
+    """
 
     seq: int
     task: TaskType
@@ -56,6 +64,8 @@ class Job:
     bed: int = -1
     start: float | None = None
     crew: tuple[int, ...] = field(default=())
+    by_group: tuple | None = None
+    draw: int = 0
 
     @property
     def key(self) -> tuple[int, float, int]:

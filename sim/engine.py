@@ -10,6 +10,16 @@ shift starts at t can take a task that arrives at t.
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
 waiting carry over to whoever is on duty next. The run stops at the horizon: tasks then in
 service are recorded with their (later) end, tasks never started as waiting or missed.
+
+Who does a task takes their own group's time for it (a task's ``minutes`` and
+``duration_by_group`` per group), falling back to the placed group's: its own group, a
+broader group gliding in, or the new group after a move. A crew (``staff: 2``) takes the
+time of the group of its first member, the one :func:`sim.dispatch.assign` picked first
+(its own group's if the crew has one). Each instance has one uniform, drawn as before from
+its task's stream; it is turned into the duration of every group with a time of its own up
+front, one array per group for all of the task's instances at once
+(:func:`sim.catalogue.group_columns`), and the dispatch looks up the crew's group there
+only when that group has one (no distribution is evaluated per job).
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
-from sim.catalogue import CallBell, call_bells, open_arrivals
+from sim.catalogue import CallBell, Columns, call_bells, open_arrivals_by_group
 from sim.dispatch import Job, Member, assign, waited_to_glide
 from sim.model import WardModel
 from sim.rng import Streams
@@ -87,6 +97,7 @@ class _Ward:
         model = self.model
         patients = list(model.patients)
         times, kinds, durations = [], [], []
+        by_group: dict[int, Columns] = {}  # task index -> its durations per group
         for task in model.tasks:
             if task.after_done:
                 for bed, bell in enumerate(call_bells(task, model.calendar, patients, streams,
@@ -94,21 +105,32 @@ class _Ward:
                     self.bells[(task.index, bed)] = bell
                     self._ring(task.index, bed, 0.0)
                 continue
-            t, d = open_arrivals(task, model.calendar, patients, streams, model.arrival_scale)
+            t, d, c = open_arrivals_by_group(task, model.calendar, patients, streams,
+                                             model.arrival_scale)
             times.append(t)
             durations.append(d)
             kinds.append(np.full(t.size, task.index))
+            if c is not None:
+                by_group[task.index] = c
         if times:
             t, k, d = np.concatenate(times), np.concatenate(kinds), np.concatenate(durations)
             order = np.lexsort((k, t))
-            self._arrivals(t[order].tolist(), k[order].tolist(), d[order].tolist())
+            draws = None  # each instance's index among its task's instances
+            if by_group:
+                draws = np.concatenate([np.arange(x.size) for x in times])[order].tolist()
+            self._arrivals(t[order].tolist(), k[order].tolist(), d[order].tolist(),
+                           by_group or None, draws)
         self.env.process(self._roster())
 
-    def _arrivals(self, times: list[float], kinds: list[int], durations: list[float]) -> None:
+    def _arrivals(self, times: list[float], kinds: list[int], durations: list[float],
+                  by_group: dict[int, Columns] | None = None,
+                  draws: list[int] | None = None) -> None:
         """Let the drawn tasks arrive in order: one timeout per instant, chained.
 
         Callbacks rather than a SimPy process, which would add a generator resume to
-        every arrival on the hot path.
+        every arrival on the hot path. ``by_group`` holds, per task index with per-group
+        times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's index
+        in them (both None if no task has per-group times).
         """
         env, tasks, n = self.env, self.model.tasks, len(times)
         i = 0
@@ -116,9 +138,15 @@ class _Ward:
         def arrive(_event: Event | None = None) -> None:
             nonlocal i
             now = env.now
-            while i < n and times[i] <= now:
-                self._arrive(tasks[kinds[i]], durations[i], -1)
-                i += 1
+            if by_group is None:
+                while i < n and times[i] <= now:
+                    self._arrive(tasks[kinds[i]], durations[i], -1)
+                    i += 1
+            else:
+                while i < n and times[i] <= now:
+                    kind = kinds[i]
+                    self._arrive(tasks[kind], durations[i], -1, by_group.get(kind), draws[i])
+                    i += 1
             if i < n:
                 env.timeout(times[i] - now).callbacks.append(arrive)
 
@@ -154,14 +182,17 @@ class _Ward:
         nxt = self.bells[(task_index, bed)].next_after(after)
         if nxt is None or nxt[0] >= self.log.horizon:
             return
-        when, duration = nxt
+        when, duration, columns, draw = nxt
         task = self.model.tasks[task_index]
         self.env.timeout(when - self.env.now).callbacks.append(
-            lambda _: self._arrive(task, duration, bed))
+            lambda _: self._arrive(task, duration, bed, columns, draw))
 
     # -- state changes ------------------------------------------------------------------
-    def _arrive(self, task, duration: float, bed: int) -> None:
+    def _arrive(self, task, duration: float, bed: int, by_group: Columns | None = None,
+                draw: int = 0) -> None:
         job = Job(self.seq, task, self.env.now, duration, bed)
+        if by_group is not None:
+            job.by_group, job.draw = by_group, draw
         self.seq += 1
         self.waiting.insert(bisect.bisect_right(self.waiting, job.key, key=_queue_order), job)
         self.new_jobs.append(job)
@@ -208,13 +239,18 @@ class _Ward:
         for job, crew in assignments:
             self.waiting.remove(job)
             self.waiting_per_group[job.task.group] -= 1
-            end = now + job.duration
+            duration = job.duration
+            if job.by_group is not None:  # the crew's first member's group's own time
+                own = job.by_group[crew[0].group]
+                if own is not None:
+                    duration = float(own[job.draw])
+            end = now + duration
             job.start, job.crew = now, tuple([m.index for m in crew])
             for m in crew:
                 m.busy, m.free_at = True, end
                 self.idle.remove(m)
             log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
-            env.timeout(job.duration).callbacks.append(
+            env.timeout(duration).callbacks.append(
                 lambda _, job=job, crew=crew: self._done(job, crew))
         self._arm()
 

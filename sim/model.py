@@ -71,7 +71,8 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
     rank = {g: i for i, g in enumerate(group_ids)}
     calendar = _calendar(scenario, days)
     spread = scenario.durations
-    tasks = tuple(_task_type(i, t, rank, spread) for i, t in enumerate(scenario.tasks))
+    glide = scenario.dispatch.policy == "glide"
+    tasks = tuple(_task_type(i, t, rank, spread, glide) for i, t in enumerate(scenario.tasks))
     staffing = _staffing(scenario, rank)
     patients = tuple(
         round(scenario.ward.beds * scenario.ward.occupancy.of(calendar.day_type(d)))
@@ -137,29 +138,60 @@ def _calendar(scenario: Scenario, days: int | None) -> Calendar:
     )
 
 
-def _duration(task: Task, spread: DurationDefaults) -> Duration:
-    spec = task.duration or spread
+def _duration(task: Task, spread: DurationDefaults, group: str | None = None,
+              fallback: float | None = None) -> Duration:
+    """The duration ``group`` (default: the placed group) takes over ``task``.
+
+    Its own minutes and spread where it has them (:meth:`Task.spread_of`), else the
+    placed group's: ``fallback`` is the placed group's mean.
+    """
+    group = task.group if group is None else group
+    spec = task.spread_of(group, spread)
     family = spec.distribution
     scale = spread.scale
     if family == "triangular":
         return triangular(spec.min, spec.mode, spec.max).scaled(scale)
     cv = spec.cv if spec.cv is not None else spread.cv
-    return Duration(family, task.minutes, cv).scaled(scale)
+    minutes = task.minutes_of(group)
+    return Duration(family, fallback if minutes is None else minutes, cv).scaled(scale)
 
 
-def _task_type(index: int, task: Task, rank: dict[str, int], spread: DurationDefaults) -> TaskType:
+def _group_durations(task: Task, rank: dict[str, int], spread: DurationDefaults,
+                     placed: Duration, glide: bool) -> tuple[Duration | None, ...]:
+    """Per group index up to the placed group's, its own duration (None: the placed one's).
+
+    Empty if no group that may take the task has a time of its own: a narrower group
+    never takes it, and under ``strict`` nor does a broader one.
+    """
+    here = rank[task.group]
+    out: list[Duration | None] = [None] * (here + 1)
+    if glide:
+        spec = task.spread_of(task.group, spread)
+        mean = (spec.min + spec.mode + spec.max) / 3.0 if spec.distribution == "triangular" \
+            else task.estimate
+        for group in task.own_time_groups:
+            if rank[group] < here:
+                own = _duration(task, spread, group, mean)
+                out[rank[group]] = None if own == placed else own
+    return tuple(out) if any(d is not None for d in out) else ()
+
+
+def _task_type(index: int, task: Task, rank: dict[str, int], spread: DurationDefaults,
+               glide: bool = True) -> TaskType:
     rates = tuple(
         (key, (v.of("weekday"), v.of("weekend"), v.of("holiday")))
         for key, v in (task.when or {}).items()
     )
+    duration = _duration(task, spread)
     return TaskType(
         index=index, id=task.id, name=task.name or task.id, category=task.category,
         group=rank[task.group], requires=task.requires, per_patient=task.per == "patient",
         priority=PRIORITIES.index(task.priority), max_wait=task.max_wait_minutes,
-        drop_after=task.drop_after, staff=task.staff, duration=_duration(task, spread),
+        drop_after=task.drop_after, staff=task.staff, duration=duration,
         after_done=task.repeat == "after_done", rates=rates,
         at=tuple(parse_clock(t) for t in task.at or ()), jitter=task.jitter,
         day_types=frozenset(task.day_types or DAY_TYPES),
+        group_durations=_group_durations(task, rank, spread, duration, glide),
     )
 
 
