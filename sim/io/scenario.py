@@ -8,6 +8,7 @@ to merge.
 
 from __future__ import annotations
 
+import copy
 import typing
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sim.io.errors import ScenarioError, suggest
 from sim.io.references import check_references
 from sim.io.schema import Scenario
+from sim.io.sources import is_workbook, proposal_source, split_source
 
 
 def load(path: str | Path) -> Scenario:
@@ -44,8 +46,15 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
 
 
 def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read a scenario file as a plain mapping, with ``extends`` and ``move`` applied."""
+    """Read a scenario file as a plain mapping, with ``extends`` and ``move`` applied.
+
+    A workbook (``.xlsx``) is read by :mod:`sim.io.workbook`: today's ward, or its proposal
+    for ``ward.xlsx#forslag`` (:mod:`sim.io.sources`).
+    """
     file = str(path)
+    workbook, proposal = split_source(path)
+    if is_workbook(workbook):
+        return _workbook_raw(workbook, proposal, file)
     if not path.is_file():
         raise ScenarioError(file, "", "file not found")
     try:
@@ -73,10 +82,40 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not base_path.is_file():
         raise ScenarioError(file, "extends", f"base file {base_name} not found (looked in {base_path.parent})")
     base = load_raw(base_path, (*_seen, path.resolve()))
-    merged = merge(base, raw)
+    return apply_variant(base, {**raw, "move": move}, file)
+
+
+def apply_variant(base: dict[str, Any], change: dict[str, Any], file: str) -> dict[str, Any]:
+    """``base`` with a variant's keys merged in and its ``move`` applied (``base`` is kept)."""
+    change = dict(change)
+    move = change.pop("move", None)
+    merged = merge(base, change)
     if move is not None:
         _apply_move(merged, move, file)
     return merged
+
+
+def scenarios_in(path: str | Path) -> list[str]:
+    """The scenarios a file holds: itself, and for a workbook with a proposal that too."""
+    workbook, proposal = split_source(path)
+    if not is_workbook(workbook) or proposal:
+        return [str(path)]
+    from sim.io.workbook import read_workbook
+
+    book = read_workbook(workbook)
+    return [str(path)] + ([proposal_source(path)] if book.change is not None else [])
+
+
+def _workbook_raw(path: Path, proposal: bool, source: str) -> dict[str, Any]:
+    from sim.io.workbook import read_workbook
+
+    book = read_workbook(path)
+    if not proposal:
+        return copy.deepcopy(book.baseline)
+    raw = book.proposal
+    if raw is None:
+        raise ScenarioError(source, "", "the workbook holds no proposal (no Forslag cell is filled)")
+    return copy.deepcopy(raw)
 
 
 def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
