@@ -1,4 +1,4 @@
-"""Command line: ``wardsim run|validate|compare|assess|sweep``. The only package that prints.
+"""Command line: ``wardsim run|validate|compare|assess|sweep|workbook``; the only printing package.
 
 A problem with the user's input (scenario file, arguments, output folder) is told in one
 line on stderr with exit code 2, and no results folder is left behind.
@@ -15,6 +15,7 @@ from sim.cli.common import Parser, UsageError, add_common
 from sim.cli.compare import cmd_compare
 from sim.cli.run import cmd_run, cmd_validate
 from sim.cli.sweep import cmd_sweep
+from sim.cli.workbook import add_workbook
 from sim.decide.sweep import DESIGNS, SweepError
 from sim.i18n import ENGLISH, LANGUAGES
 from sim.io.errors import ScenarioError
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=LANGUAGES, default=None,
                           help="language of the output: nb, sv or en")
     validate.set_defaults(func=cmd_validate)
+    add_workbook(sub)
     return parser
 
 

@@ -16,6 +16,7 @@ from sim import __version__
 from sim.cli.common import (
     UsageError,
     check_executor,
+    expand_sources,
     labels_of,
     out_folder,
     simulate_into,
@@ -57,7 +58,8 @@ def load_assessed(args: argparse.Namespace) -> list[Assessed]:
         targets = read_targets_file(args.targets)
         check_targets_file(targets, args.targets)
     out = []
-    for path, label in zip(args.scenarios, labels_of(args.scenarios), strict=True):
+    sources = expand_sources(args.scenarios)  # a workbook with a proposal holds two
+    for path, label in zip(sources, labels_of(sources), strict=True):
         raw = load_raw(Path(path))
         if targets is not None:
             groups = [g.get("id") for g in raw.get("groups", []) if isinstance(g, dict)]
@@ -114,7 +116,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         verdicts = scenario_verdicts(cells)
         feasibility[FEASIBILITY_FILE_COLUMNS].to_csv(top.tmp / "feasibility.csv", index=False)
         training.to_csv(top.tmp / "training_need.csv", index=False)
-        meta = {"scenarios": args.scenarios, "labels": labels, "seed": args.seed,
+        meta = {"scenarios": [i.path for i in items], "labels": labels, "seed": args.seed,
                 "replications": args.replications, "days": models[0].calendar.days,
                 "warmup_days": args.warmup_days, "common_random_numbers": True,
                 "targets_file": args.targets, "language": msg.lang, "wardsim_version": __version__}

@@ -18,8 +18,9 @@ from sim import __version__
 from sim.experiment import Results, default_workers, run_replications
 from sim.i18n import LANGUAGES, Messages
 from sim.io.results import RunWriter, sha256
-from sim.io.scenario import load
+from sim.io.scenario import load, scenarios_in
 from sim.io.schema import Scenario
+from sim.io.sources import label_of
 from sim.model import WardModel, build_model
 from sim.parallel import EXECUTORS
 
@@ -136,11 +137,16 @@ def simulate_into(model: WardModel, path: str, seed: int, args: argparse.Namespa
     return results
 
 
+def expand_sources(paths: list[str]) -> list[str]:
+    """Every scenario the files hold: a workbook with a proposal gives two (``#forslag``)."""
+    return [source for path in paths for source in scenarios_in(path)]
+
+
 def labels_of(paths: list[str]) -> list[str]:
-    """Short unique scenario labels from file names."""
+    """Short unique scenario labels from file names (``ward-forslag`` for a proposal)."""
     labels: list[str] = []
     for path in paths:
-        label = Path(path).stem
+        label = label_of(path)
         while label in labels:
             label += "_2"
         labels.append(label)

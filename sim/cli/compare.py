@@ -13,6 +13,7 @@ from sim import __version__
 from sim.cli.common import (
     UsageError,
     check_executor,
+    expand_sources,
     labels_of,
     messages,
     out_folder,
@@ -44,6 +45,7 @@ def write_comparison(folder: Path, results: list[Results], models: list[WardMode
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run every scenario with the same streams and compare each with the first."""
+    args.scenarios = expand_sources(args.scenarios)  # a workbook with a proposal holds two
     if len(args.scenarios) < 2:
         raise UsageError("compare needs a baseline and at least one variant")
     if not 0 < args.max_utilisation <= 1:

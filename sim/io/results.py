@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiment import Replication, Results
+from sim.io.sources import file_of
 
 TASK_SCHEMA = pa.schema([
     ("replication", pa.int64()), ("scenario", pa.string()), ("seq", pa.int64()),
@@ -40,8 +41,8 @@ STAFF_SCHEMA = pa.schema([
 
 
 def sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file, to tie results to the exact scenario text."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Hex SHA-256 of a source's file, to tie results to the exact scenario text."""
+    return hashlib.sha256(file_of(path).read_bytes()).hexdigest()
 
 
 class AtomicFolder:

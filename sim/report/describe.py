@@ -20,6 +20,7 @@ import yaml
 
 from sim.io.results import sha256
 from sim.io.scenario import load_raw
+from sim.io.sources import file_of, is_workbook
 
 #: A changed value as (path, baseline value, variant value); ``None`` means "not set".
 Change = tuple[str, Any, Any]
@@ -85,6 +86,13 @@ def _chain(path: Path) -> list[Path]:
         chain.append(nxt)
 
 
+def _assumptions(path: Path) -> str:
+    """The leading comment block of a YAML file; a workbook has none."""
+    if is_workbook(file_of(path)):
+        return ""
+    return leading_comments(path.read_text(encoding="utf-8"))
+
+
 def _key(item: Any) -> str | None:
     return str(item["id"]) if isinstance(item, dict) and "id" in item else None
 
@@ -134,9 +142,7 @@ def describe_scenarios(paths: Sequence[str | Path], labels: Sequence[str] | None
     raws = [load_raw(Path(p)) for p in paths]
     infos = []
     for i, (path, label, raw) in enumerate(zip(paths, labels, raws, strict=True)):
-        files = tuple(
-            ScenarioFile(str(f), sha256(f), leading_comments(f.read_text(encoding="utf-8")))
-            for f in _chain(Path(path)))
+        files = tuple(ScenarioFile(str(f), sha256(f), _assumptions(f)) for f in _chain(Path(path)))
         changes = tuple(diff(raws[0], raw)) if i else ()
         infos.append(ScenarioInfo(label, str(path), files, changes))
     return infos
