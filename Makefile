@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean workbook
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "wardsim needs Python 3.11 or newer")'
@@ -21,6 +21,14 @@ install: $(STAMP)
 DEMO_OPTS := --replications 10 --seed 2024 --warmup-days 1
 demo: $(STAMP)
 	$(BIN)/wardsim assess scenarios/hnt_medisin_baseline.yaml scenarios/hnt_medisin_oppgavedeling.yaml $(DEMO_OPTS) --lang nb
+
+# The example ward as a task-mapping workbook: the baseline, and the task-sharing variant
+# in the Forslag columns (tests/test_workbook.py checks it is in step with the YAML).
+WORKBOOK := scenarios/hnt_medisin.xlsx
+workbook: $(STAMP)
+	rm -f $(WORKBOOK)
+	$(BIN)/wardsim workbook export scenarios/hnt_medisin_baseline.yaml \
+		--proposal scenarios/hnt_medisin_oppgavedeling.yaml -o $(WORKBOOK) --lang nb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -128,6 +128,8 @@ def _join(sheet: Sheet, rows: list[Row]) -> TaskTable:
         tid = row.id or _auto_id(row, tasks, first, reserved)
         if tid not in tasks:
             tasks[tid] = {"id": tid, **row.fields}
+            if row.id is not None and row.fields["name"] == tid:
+                del tasks[tid]["name"]  # the writer shows a task without a name by its id
             first[tid] = row
             table.cells.update({f"tasks.{tid}.{k}".rstrip("."): c for k, c in row.cells.items()})
             if row.interval is not None:

@@ -162,7 +162,7 @@ def _ward(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None, v
         shown = [vocab.text("field", key), show_value(kind, value, vocab),
                  show_value(kind, other, vocab) if prop is not None and other != value else None,
                  show_value(kind, default, vocab) if kind in ("weekday", "glide",
-                                                              "distribution") else default]
+                                                              "distribution") else default or None]
         out.row(sheet, r, shown)
         if kind in choices:
             for c in (1, 2):
