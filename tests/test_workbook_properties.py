@@ -1,0 +1,85 @@
+"""``import(export(s)) == s`` for random valid scenarios (hypothesis, bounded examples).
+
+The scenarios are those of ``tests/test_properties.py`` with what a ward's workbook adds:
+group and task names (Norwegian letters, a task without a name), times per staff group,
+per-group spreads, clock tasks on some day types, a description, targets per group or for
+all, a language, the full-time week. Numbers have at most four decimals: a workbook holds
+what a person types (Excel keeps 15 significant digits, not a float's 17).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import scenarios
+
+from sim.io.errors import ScenarioError
+from sim.io.scenario import from_dict
+from sim.io.workbook import read_workbook, write_workbook
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzæøåäöABCÆØÅ"
+WORDS = st.text(alphabet=LETTERS, min_size=1, max_size=8)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _rounded(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_rounded(x) for x in value]
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+@st.composite
+def ward_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    raw = _rounded(draw(scenarios()))
+    groups = [g["id"] for g in raw["groups"]]
+    for i, group in enumerate(raw["groups"]):
+        if draw(st.booleans()):
+            group["name"] = f"Gruppe {i} {draw(WORDS)}"
+        group["cost_per_hour"] = draw(st.sampled_from([0, 410.5, 620]))
+    for task in raw["tasks"]:
+        if draw(st.integers(0, 3)):
+            task["name"] = f"{draw(WORDS)} {draw(WORDS)}"
+        others = [g for g in groups if g != task["group"]]
+        if "minutes" in task and others and draw(st.booleans()):
+            task["minutes"] = {task["group"]: task["minutes"],
+                               draw(st.sampled_from(others)): draw(st.sampled_from([3, 7.5]))}
+        if others and draw(st.integers(0, 3)) == 0:
+            task["duration_by_group"] = {draw(st.sampled_from(others)): {
+                "cv": draw(st.sampled_from([0.2, 0.9]))}}
+        if "at" in task and draw(st.booleans()):
+            task["day_types"] = draw(st.lists(st.sampled_from(["weekday", "weekend", "holiday"]),
+                                              min_size=1, max_size=2, unique=True))
+    if draw(st.booleans()):
+        raw["description"] = f"{draw(WORDS)} {draw(WORDS)}\n"
+    limit = draw(st.sampled_from([None, 0.8, "per group"]))
+    if limit == "per group":
+        raw["targets"] = {"max_utilisation": {groups[0]: 0.9}, "max_late_share": {"high": 0.03}}
+    elif limit is not None:
+        raw["targets"] = {"max_utilisation": limit, "shift_tail": 0.2}
+    if draw(st.booleans()):
+        raw["language"] = draw(st.sampled_from(["nb", "sv", "en"]))
+        raw["fte"] = {"weekly_hours": 37.5}
+    return raw
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(raw=ward_scenarios(), lang=st.sampled_from(["nb", "sv", "en"]), flat=st.booleans())
+def test_import_of_export_is_the_scenario(raw: dict[str, Any], lang: str, flat: bool,
+                                          tmp_path_factory: Any) -> None:
+    try:
+        scenario = from_dict(raw, source="random.yaml")
+    except ScenarioError as err:  # e.g. a spread the drawn task does not allow
+        assert "duration" in err.field, err
+        return
+    path = Path(tmp_path_factory.mktemp("wb")) / "w.xlsx"
+    write_workbook(path, scenario, lang=lang, flat=flat)
+    book = read_workbook(path)
+    assert book.change is None
+    assert from_dict(book.baseline) == scenario
