@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def big_pair(n_tasks: int) -> tuple:
-    """The example ward and its variant with ``n_tasks`` tasks (copies under new ids)."""
+    """Return the example ward and its variant with ``n_tasks`` tasks (copies, new ids)."""
     from sim.io.scenario import from_dict
 
     base = load_raw(ROOT / "scenarios" / "hnt_medisin_baseline.yaml")

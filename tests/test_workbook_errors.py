@@ -1,5 +1,6 @@
-"""Every bad workbook gives one line naming the file, the sheet and cell, what is there and
-what is allowed; exit code 2, no traceback, no results folder.
+"""Every bad workbook gives one line: file, sheet and cell, what is there, what is allowed.
+
+Exit code 2, no traceback, no results folder.
 
 Also: files that are not workbooks (a CSV renamed, a damaged zip, a password-protected or an
 old .xls file), formulas with and without a stored value, hidden rows and columns, and
@@ -38,7 +39,7 @@ def small(tmp_path: Path, tasks: list[list[Any]] | None = None, **sheets: Any) -
 
 
 def edited(tmp_path: Path, change: Any) -> Path:
-    """The example workbook after ``change(book)``, saved by openpyxl as Excel would."""
+    """Return the example workbook after ``change(book)``, saved by openpyxl as Excel would."""
     book = openpyxl.load_workbook(EXAMPLE)
     change(book)
     path = tmp_path / "mapping.xlsx"

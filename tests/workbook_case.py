@@ -26,7 +26,7 @@ BLOCK_GROUPS = ["Sykepleier medisinsk overvåkning", "Sykepleier sengepost", "He
 
 
 def seed_rows() -> list[list[str]]:
-    """The seed's task table as cells (tab-separated), trailing empty cells dropped."""
+    """Return the seed's task table as cells (tab-separated), trailing empty cells dropped."""
     rows = []
     for line in SEED_TABLE.read_text(encoding="utf-8").splitlines():
         cells = line.split("\t")
@@ -63,7 +63,7 @@ def support_sheets() -> dict[str, list[list[Any]]]:
 
 
 def seed_task_sheet() -> tuple[list[list[Any]], list[tuple[str, str]]]:
-    """The seed's table with an x and a Tid under each block's group.
+    """Return the seed's table with an x and a Tid under each block's group.
 
     The text version of the seed cuts its header after "Assistent"; the assistant's Tid
     column is added. Returns the rows and, per task row, (name, group name).
@@ -94,6 +94,6 @@ def seed_task_sheet() -> tuple[list[list[Any]], list[tuple[str, str]]]:
 
 
 def seed_workbook(path: Path) -> tuple[Path, list[tuple[str, str]]]:
-    """The seed's task table in its sectioned layout, and the sheets beside it."""
+    """Write the seed's task table in its sectioned layout, and the sheets beside it."""
     tasks, expected = seed_task_sheet()
     return save(path, {"Oppgaver": tasks, **support_sheets()}), expected

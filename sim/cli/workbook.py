@@ -128,6 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         change = dict(book.change)
         raw = {"name": change.pop("name")}
         raw.update({"extends": out.name, **change})
-        write_new(variant, to_yaml(raw, note + f"\nThe proposal (Forslag): a variant of {out.name}."))
+        about = f"\nThe proposal (Forslag): a variant of {out.name}."
+        write_new(variant, to_yaml(raw, note + about))
         print(f"{variant}: the proposal, a variant of {out.name}")
     return 0

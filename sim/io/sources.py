@@ -14,7 +14,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def split_source(source: str | Path) -> tuple[Path, bool]:
-    """The file of a source, and whether it names a workbook's proposal."""
+    """Return the file of a source, and whether it names a workbook's proposal."""
     text = str(source)
     head, sep, tail = text.rpartition("#")
     if sep and is_workbook(head) and tail.casefold() in _PROPOSAL_NAMES:
@@ -28,16 +28,16 @@ def is_workbook(path: str | Path) -> bool:
 
 
 def file_of(source: str | Path) -> Path:
-    """The file a source is read from (``ward.xlsx`` for ``ward.xlsx#forslag``)."""
+    """Return the file a source is read from (``ward.xlsx`` for ``ward.xlsx#forslag``)."""
     return split_source(source)[0]
 
 
 def proposal_source(path: str | Path) -> str:
-    """The source naming a workbook's proposal."""
+    """Return the source naming a workbook's proposal."""
     return f"{path}#{PROPOSAL}"
 
 
 def label_of(source: str | Path) -> str:
-    """A short label: the file's stem, ``-forslag`` added for a proposal."""
+    """Return a short label: the file's stem, ``-forslag`` added for a proposal."""
     path, proposal = split_source(source)
     return path.stem + (f"-{PROPOSAL}" if proposal else "")

@@ -60,7 +60,7 @@ class Sheet:
         raise ScenarioError(self.file, self.ref(row, col), message)
 
     def value(self, row: int, col: int | None) -> Any:
-        """The cell's value: None when empty; text stripped; formulas as their stored value."""
+        """Return the cell's value: None when empty, text stripped, a formula's stored value."""
         if col is None or row >= len(self.rows) or col >= len(self.rows[row]):
             return None
         value = self.rows[row][col]
@@ -75,7 +75,7 @@ class Sheet:
         return value
 
     def filled(self, row: int) -> list[int]:
-        """The columns of ``row`` that hold a value."""
+        """Return the columns of ``row`` that hold a value."""
         if row >= len(self.rows):
             return []
         return [c for c in range(len(self.rows[row])) if self.value(row, c) is not None]
@@ -185,7 +185,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def as_text(value: Any) -> str:
-    """A cell value as text: whole numbers without ``.0``, times as ``HH:MM``."""
+    """Return a cell value as text: whole numbers without ``.0``, times as ``HH:MM``."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.time):

@@ -15,7 +15,7 @@ class GroupNames:
     names: tuple[str | None, ...]
 
     def resolve(self, text: object) -> str | None:
-        """The id of the group ``text`` names (its id, else its name), or None."""
+        """Return the id of the group ``text`` names (its id, else its name), or None."""
         if text is None:
             return None
         raw = str(text).strip()
@@ -31,7 +31,7 @@ class GroupNames:
         return None
 
     def label(self, gid: str) -> str:
-        """What the writer puts in a cell for a group: its name if that names it alone."""
+        """Return what the writer puts in a cell for a group: its name if that names it alone."""
         name = self.names[self.ids.index(gid)]
         if name is not None and self.resolve(name) == gid:
             return name

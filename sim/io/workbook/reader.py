@@ -115,7 +115,7 @@ def read_workbook(path: str | Path) -> WorkbookScenarios:
 
 
 def _language(vocab: Vocab, found: dict[str, Sheet]) -> str:
-    """The language the sheet names are written in (nb when they are mixed or unknown)."""
+    """Return the language of the sheet names (nb when they are mixed or unknown)."""
     for lang in ("nb", "sv", "en"):
         names = {Vocab(lang).text("sheet", k) for k in found}
         if names == {s.name for s in found.values()}:

@@ -11,7 +11,8 @@ import yaml
 from sim.io.schema import Scenario
 
 
-def first_difference(path: Path, scenario: Scenario | None, proposal: Scenario | None) -> str | None:
+def first_difference(path: Path, scenario: Scenario | None,
+                     proposal: Scenario | None) -> str | None:
     """Read a written workbook back; return the first field it does not hold as given."""
     from sim.io.scenario import from_dict
     from sim.io.workbook.reader import read_workbook
@@ -65,7 +66,7 @@ _Dumper.add_representer(tuple, _sequence)
 
 
 def to_yaml(raw: dict[str, Any], comment: str) -> str:
-    """A scenario mapping as YAML text, with a leading comment block."""
+    """Return a scenario mapping as YAML text, with a leading comment block."""
     body = yaml.dump(raw, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     head = "".join(f"# {line}\n" if line else "#\n" for line in comment.splitlines())
     return head + "\n" + body

@@ -28,7 +28,7 @@ _BULLETS = "•·◦‣▪●○∙"
 
 
 def strip_bullet(text: str) -> str:
-    """A task name without the seed's bullet (``• Sårstell`` -> ``Sårstell``)."""
+    """Return a task name without the seed's bullet (``• Sårstell`` -> ``Sårstell``)."""
     text = text.strip()
     if text[:1] in _BULLETS:
         return text[1:].strip()
@@ -50,7 +50,7 @@ def interval_spans(intervals: dict[str, str] | None) -> dict[str, tuple[int, int
 
 
 def interval_of(text: str, vocab: Vocab, spans: dict[str, tuple[int, int]]) -> str | None:
-    """The interval key a heading or Intervall cell names, :data:`FIXED`, :data:`SKIP` or None."""
+    """Return the interval a heading or Intervall cell names (or :data:`FIXED`, :data:`SKIP`)."""
     plain = _NUMBERED.sub("", str(text).strip()).strip(_QUOTES).strip()
     key = vocab.lookup("heading", plain)
     if key in ("anytime", "anytime_seed"):
@@ -76,7 +76,7 @@ def interval_of(text: str, vocab: Vocab, spans: dict[str, tuple[int, int]]) -> s
 
 
 def interval_heading(key: str, vocab: Vocab, intervals: dict[str, str] | None) -> str:
-    """The heading the writer puts above an interval's rows."""
+    """Return the heading the writer puts above an interval's rows."""
     if key == ANYTIME:
         return vocab.text("heading", "anytime")
     if key == WEEKDAY_DAYTIME:
@@ -95,7 +95,7 @@ def interval_names(vocab: Vocab, intervals: dict[str, str] | None) -> list[str]:
 
 
 def category_of(text: str, vocab: Vocab) -> str | None:
-    """The category a heading or Kategori cell names: exact, or the longest name it starts with."""
+    """Return the category a heading or Kategori cell names (exactly, or by its start)."""
     plain = norm(text)
     key = vocab.lookup("label.category", plain)
     if key in CATEGORIES:

@@ -132,7 +132,8 @@ def _holidays(sheet: Sheet, r: int, col: int, start: dt.date | None) -> list[int
         [p for p in re.split(r"\s*[,;\n]\s*", value) if p]
     out = []
     for part in parts:
-        if isinstance(part, (int, float)) and not isinstance(part, bool) and float(part).is_integer():
+        number = isinstance(part, (int, float)) and not isinstance(part, bool)
+        if number and float(part).is_integer():
             out.append(int(part))
             continue
         if isinstance(part, str) and re.fullmatch(r"\d+", part.strip()):
@@ -173,7 +174,7 @@ def _intervals(sheet: Sheet, r: int, col: int) -> dict[str, str] | None:
 
 
 def show_value(kind: str, value: Any, vocab: Vocab) -> Any:
-    """A setting as the writer puts it in its cell."""
+    """Return a setting as the writer puts it in its cell."""
     if value is None:
         return None
     if kind == "weekday":

@@ -39,7 +39,7 @@ class SheetWriter:
         self._list_sheet = vocab.text("sheet", "lists")
 
     def sheet(self, key: str, headers: list[str], freeze: tuple[int, int]) -> Worksheet:
-        """A new sheet named in the writing language, its header row written and frozen."""
+        """Add a sheet named in the writing language, its header row written and frozen."""
         sheet = self.book.add_worksheet(self.vocab.text("sheet", key))
         for col, text in enumerate(headers):
             sheet.write_string(0, col, text, self.header_format)
@@ -79,7 +79,7 @@ class SheetWriter:
 
     def choose(self, sheet: Worksheet, col: int, first: int, last: int, kind: str,
                strict: bool = True) -> None:
-        """A drop-down list of ``kind`` on rows ``first``..``last`` of a column.
+        """Put a drop-down list of ``kind`` on rows ``first``..``last`` of a column.
 
         ``strict`` refuses other values; otherwise Excel only warns (a certification may be
         new, a holder a number).
@@ -95,7 +95,7 @@ class SheetWriter:
         })
 
     def write_lists(self) -> None:
-        """The hidden sheet that holds the drop-down lists, one per column."""
+        """Write the hidden sheet that holds the drop-down lists, one per column."""
         sheet = self.book.add_worksheet(self._list_sheet)
         for col, values in enumerate(self.lists.values()):
             for row, value in enumerate(values):
@@ -103,7 +103,7 @@ class SheetWriter:
         sheet.hide()
 
     def instructions(self) -> None:
-        """The instruction sheet: what goes where, in the writing language."""
+        """Write the instruction sheet: what goes where, in the writing language."""
         sheet = self.book.add_worksheet(self.vocab.text("sheet", "instructions"))
         sheet.set_column(0, 0, 120, self.wrap)
         sheet.write_string(0, 0, self.vocab.text("help", "title"), self.title)

@@ -33,7 +33,7 @@ class Book:
 
 def header(sheet: Sheet, vocab: Vocab, keys: tuple[str, ...], required: tuple[str, ...]
            ) -> tuple[int, dict[str, int]]:
-    """The header row of a table sheet and the column of each key; unknown headers are errors."""
+    """Return the header row of a table sheet and each key's column; unknown ones fail."""
     row = next((r for r in range(sheet.height) if sheet.filled(r)), 0)
     cols: dict[str, int] = {}
     shown = [vocab.text("col", k) for k in keys]
@@ -70,7 +70,8 @@ def read_groups(sheet: Sheet, vocab: Vocab, book: Book) -> GroupNames:
         if gid is None:
             sheet.fail(r, sheet.filled(r)[0], "a group row needs its ID or Navn")
         if any(g["id"] == gid for g in groups):
-            sheet.fail(r, cols.get("id", cols.get("group_name", 0)), f"the group {gid!r} is there twice")
+            sheet.fail(r, cols.get("id", cols.get("group_name", 0)),
+                       f"the group {gid!r} is there twice")
         group: dict[str, Any] = {"id": gid}
         if name is not None:
             group["name"] = name

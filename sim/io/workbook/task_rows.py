@@ -91,7 +91,7 @@ def read_layout(sheet: Sheet, vocab: Vocab, groups: GroupNames) -> Layout:
 
 
 def slug(name: str) -> str:
-    """A task id from its name: ``Tømme urinkateter`` -> ``tomme_urinkateter``."""
+    """Make a task id from its name: ``Tømme urinkateter`` -> ``tomme_urinkateter``."""
     folded = name.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
     folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     out = re.sub(r"[^a-z0-9]+", "_", folded).strip("_")[:40].strip("_")
@@ -258,10 +258,11 @@ def _spread(sheet: Sheet, r: int, col: int, vocab: Vocab, groups: GroupNames
 
 
 def _rate(sheet: Sheet, r: int, layout: Layout, row: Row) -> None:
-    """The row's Antall (per day type); none given means 1 per interval."""
+    """Read the row's Antall (per day type); none given means 1 per interval."""
     c = layout.cols.get
     counts = {dt: v.number(sheet, r, c(key), "a count per interval", ge=0)
-              for dt, key in zip(DAY_TYPES, ("count", "count_weekend", "count_holiday"), strict=True)}
+              for dt, key in zip(DAY_TYPES, ("count", "count_weekend", "count_holiday"),
+                                 strict=True)}
     given = [dt for dt in DAY_TYPES if counts[dt] is not None]
     first = c({"weekday": "count", "weekend": "count_weekend", "holiday": "count_holiday"}[
         given[0]]) if given else None

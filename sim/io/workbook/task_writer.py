@@ -31,10 +31,11 @@ class Column:
 
 
 def columns(vocab: Vocab, groups: GroupNames, flat: bool) -> list[Column]:
-    """The task sheet's columns in the order the writer puts them."""
+    """Return the task sheet's columns in the order the writer puts them."""
     out = [Column("name", vocab.text("col", "name"))]
     for gid in groups.ids:
-        out += [Column("mark", groups.label(gid), gid), Column("time", vocab.text("col", "time"), gid),
+        out += [Column("mark", groups.label(gid), gid),
+                Column("time", vocab.text("col", "time"), gid),
                 Column("training", vocab.text("col", "training"), gid)]
     for key in TASK_COLUMNS:
         if key in ("interval", "category") and not flat:
@@ -46,8 +47,10 @@ def columns(vocab: Vocab, groups: GroupNames, flat: bool) -> list[Column]:
 def task_rows(tasks: list[dict[str, Any]], proposal: dict[str, dict[str, Any]], vocab: Vocab,
               groups: GroupNames, intervals: dict[str, str] | None, flat: bool
               ) -> list[tuple[str, Any]]:
-    """The sheet's rows below the header: ``("interval"|"category", text)`` headings and
-    ``("task", {column index: value})`` rows."""
+    """Return the rows below the header: headings and task rows.
+
+    A heading is ``("interval"|"category", text)``, a task row ``("task", {column: value})``.
+    """
     cols = columns(vocab, groups, flat)
     rows: list[tuple[str, dict[int, Any]]] = []
     number = 0

@@ -20,8 +20,9 @@ _SPLIT = re.compile(r"\s*[,;\n]\s*")
 
 
 def number(sheet: Sheet, row: int, col: int | None, what: str = "a number", *,
-           gt: float | None = None, ge: float | None = None, le: float | None = None) -> float | None:
-    """A number (decimal comma allowed in text), within the given bounds."""
+           gt: float | None = None, ge: float | None = None,
+           le: float | None = None) -> float | None:
+    """Read a number (decimal comma allowed in text), within the given bounds."""
     value = sheet.value(row, col)
     if value is None:
         return None
@@ -45,7 +46,7 @@ def number(sheet: Sheet, row: int, col: int | None, what: str = "a number", *,
 
 def whole(sheet: Sheet, row: int, col: int | None, what: str = "a whole number",
           ge: int = 0) -> int | None:
-    """A whole number, ``ge`` or more."""
+    """Read a whole number, ``ge`` or more."""
     value = number(sheet, row, col, what, ge=ge)
     if value is None:
         return None
@@ -56,7 +57,7 @@ def whole(sheet: Sheet, row: int, col: int | None, what: str = "a whole number",
 
 
 def share(sheet: Sheet, row: int, col: int | None, what: str = "a share") -> float | None:
-    """A share between 0 and 1 (a cell formatted as a percentage holds one)."""
+    """Read a share between 0 and 1 (a cell formatted as a percentage holds one)."""
     value = number(sheet, row, col, what)
     if value is not None and not 0 <= value <= 1:
         hint = f" ({as_text(value)} % is {value / 100:g})" if 1 < value <= 100 else ""
@@ -65,7 +66,7 @@ def share(sheet: Sheet, row: int, col: int | None, what: str = "a share") -> flo
 
 
 def text(sheet: Sheet, row: int, col: int | None) -> str | None:
-    """The cell as text (numbers without ``.0``)."""
+    """Read the cell as text (numbers without ``.0``)."""
     value = sheet.value(row, col)
     return None if value is None else as_text(value)
 
@@ -92,7 +93,7 @@ def clock_of(value: Any) -> str | None:
 
 
 def clock(sheet: Sheet, row: int, col: int | None) -> str | None:
-    """One clock time, ``HH:MM``."""
+    """Read one clock time, ``HH:MM``."""
     value = sheet.value(row, col)
     if value is None:
         return None
@@ -104,7 +105,7 @@ def clock(sheet: Sheet, row: int, col: int | None) -> str | None:
 
 
 def clocks(sheet: Sheet, row: int, col: int | None) -> list[str] | None:
-    """A list of clock times: ``08:00, 14:00, 20:00`` (or one time cell)."""
+    """Read a list of clock times: ``08:00, 14:00, 20:00`` (or one time cell)."""
     value = sheet.value(row, col)
     if value is None:
         return None
@@ -120,7 +121,7 @@ def clocks(sheet: Sheet, row: int, col: int | None) -> list[str] | None:
 
 
 def span(sheet: Sheet, row: int, col: int | None) -> str | None:
-    """A clock span ``HH:MM-HH:MM``."""
+    """Read a clock span ``HH:MM-HH:MM``."""
     value = sheet.value(row, col)
     if value is None:
         return None

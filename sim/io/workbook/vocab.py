@@ -40,15 +40,15 @@ class Vocab:
 
     @property
     def msg(self) -> Messages:
-        """The catalogue of the writing language."""
+        """Return the catalogue of the writing language."""
         return Messages(self.lang)
 
     def text(self, table: str, key: str, **args: Any) -> str:
-        """The text of ``workbook.<table>.<key>`` in the writing language."""
+        """Return the text of ``workbook.<table>.<key>`` in the writing language."""
         return self.msg(f"workbook.{table}.{key}", **args)
 
     def label(self, kind: str, key: str) -> str:
-        """A report label (``category``, ``priority``, ``day_type``) in the writing language."""
+        """Return a report label (``category``, ``priority``, ``day_type``)."""
         return self.msg.label(kind, key)
 
     def keys(self, table: str) -> dict[str, str]:
@@ -72,11 +72,11 @@ class Vocab:
         return self._tables[table]
 
     def lookup(self, table: str, text: Any) -> str | None:
-        """The key ``text`` stands for in ``table``, or None."""
+        """Return the key ``text`` stands for in ``table``, or None."""
         return self.keys(table).get(norm(text))
 
     def shown(self, table: str, keys: list[str] | tuple[str, ...] | None = None) -> list[str]:
-        """The writing language's texts of a table's keys (all keys when None)."""
+        """Return the writing language's texts of a table's keys (all keys when None)."""
         prefix = table if table.startswith("label.") else f"workbook.{table}"
         texts = self.msg.texts
         names = keys if keys is not None else [n[len(prefix) + 1:] for n in texts

@@ -28,7 +28,7 @@ EXTRA_ROWS = 300  # rows below the data that still get the drop-down lists
 
 
 def dump(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as a mapping of what it sets (defaults left out), as a file would hold it."""
+    """Return what a scenario sets (defaults left out), as a file would hold it."""
     return scenario.model_dump(mode="python", exclude_unset=True)
 
 
@@ -85,7 +85,7 @@ def _write(target: Path, scenario: Scenario | None, proposal: Scenario | None, v
 
 
 def _blank() -> dict[str, Any]:
-    """What an empty template holds: the seed's five groups and three shifts."""
+    """Return what an empty template holds: the seed's five groups and three shifts."""
     groups = [("spesialsykepleier", "Sykepleier medisinsk overvåkning", True),
               ("sykepleier", "Sykepleier sengepost", True),
               ("helsefagarbeider", "Helsefagarbeider", False), ("sekretaer", "Sekretær", False),
@@ -147,7 +147,8 @@ def _tasks(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None, 
                        strict=col.key not in ("training",))
 
 
-def _ward(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None, vocab: Vocab) -> None:
+def _ward(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None,
+          vocab: Vocab) -> None:
     sheet = out.sheet("ward", [vocab.text("col", k) for k in ("field", "value", "proposal",
                                                                 "default")], freeze=(1, 1))
     choices = {"weekday": "weekday", "glide": "yes_no", "distribution": "distribution",
