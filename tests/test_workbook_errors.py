@@ -274,3 +274,41 @@ def test_holidays_as_dates_need_the_start_date(tmp_path: Path) -> None:
     post += [["Startdato", dt.date(2024, 5, 13)]]
     raw = read_workbook(small(tmp_path, Post=post)).baseline
     assert raw["calendar"]["holidays"] == [4] and raw["calendar"]["start"] == "monday"
+
+
+def test_a_required_setting_left_empty_is_told_at_its_cell(tmp_path: Path) -> None:
+    post = [row for row in support_sheets()["Post"] if row[0] != "Senger"] + [["Senger", None]]
+    assert re.search(r"Post!B5: is required but missing \(ward\.beds\)",
+                     error_of(small(tmp_path, Post=post)))
+
+
+def test_a_share_typed_as_a_percentage_is_read(tmp_path: Path) -> None:
+    sheets = {"Fravær": [["Gruppe", "Fravær"], ["sykepleier", "6 %"]]}
+    assert read_workbook(small(tmp_path, **sheets)).baseline["absence"] == {"sykepleier": 0.06}
+
+
+def test_export_refuses_a_proposal_the_workbook_cannot_hold(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    base = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"
+    variant = tmp_path / "slower.yaml"
+    variant.write_text(f"name: slower\nextends: {base}\ntasks:\n  - {{id: vekt, minutes: 9}}\n",
+                       encoding="utf-8")
+    out = tmp_path / "w.xlsx"
+    assert main(["workbook", "export", str(base), "--proposal", str(variant), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot hold proposal: tasks.vekt.minutes" in err and err.count("\n") == 1
+    assert not out.exists() and not list(tmp_path.glob(".*"))
+
+
+def test_every_header_and_word_means_one_thing_in_every_language() -> None:
+    from sim.i18n import LANGUAGES, catalogue
+    from sim.io.workbook.vocab import norm
+
+    for table in ("sheet", "col", "heading", "word", "field"):
+        meaning: dict[str, str] = {}
+        for lang in LANGUAGES:
+            for name, text in catalogue(lang).items():
+                if name.startswith(f"workbook.{table}."):
+                    key = name.rsplit(".", 1)[1]
+                    assert meaning.setdefault(norm(text), key) == key, (table, lang, text)

@@ -118,6 +118,8 @@ def read_ward(sheet: Sheet, vocab: Vocab, book: Book) -> None:
                                            None)
     for key, r in rows.items():
         path, kind = kinds[key]
+        if path:  # a required setting left empty is told at its cell
+            book.cells[".".join(path)] = sheet.ref(r, cols["value"])
         for which, target in (("value", book.raw), ("proposal", book.change)):
             if which not in cols or key == "start_date":
                 continue
@@ -127,8 +129,6 @@ def read_ward(sheet: Sheet, vocab: Vocab, book: Book) -> None:
                 continue
             put(target, path, value)
             book.has_proposal |= which == "proposal"
-            if which == "value":
-                book.cells[".".join(path)] = sheet.ref(r, cols[which])
     for which, target in (("value", book.raw), ("proposal", book.change)):
         date = start_date.get(which)
         if date is None:

@@ -29,8 +29,10 @@ def number(sheet: Sheet, row: int, col: int | None, what: str = "a number", *,
     assert col is not None
     got = value
     if isinstance(got, str):
+        plain = got.replace(",", ".").replace("\u00a0", "").replace(" ", "")
+        percent = plain.endswith("%")
         try:
-            got = float(got.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+            got = float(plain.rstrip("%")) / (100 if percent else 1)
         except ValueError:
             got = None
     if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(got):
