@@ -181,9 +181,13 @@ class Fit:
 
 
 def fit_sample(task_id: str, group: str, sample: Sample, estimate: float | None,
-               min_observations: int, seed: int, n_resamples: int = N_RESAMPLES,
-               n_mc_samples: int = N_MC_SAMPLES) -> Fit:
-    """Fit every family to one sample, choose by AIC, and add the CIs and the GOF p-value."""
+               min_observations: int, seed: int, n_resamples: int | None = None,
+               n_mc_samples: int | None = None) -> Fit:
+    """Fit every family to one sample, choose by AIC, and add the CIs and the GOF p-value.
+
+    ``n_resamples`` (bootstrap) and ``n_mc_samples`` (goodness of fit) default to
+    :data:`N_RESAMPLES` and :data:`N_MC_SAMPLES`.
+    """
     out = Fit(task_id, group, sample, estimate)
     if sample.n < min_observations:
         out.action = "too_few"
@@ -208,15 +212,16 @@ def fit_sample(task_id: str, group: str, sample: Sample, estimate: float | None,
     mean, cv = moments(out.family, theta)
     out.mean, out.cv = float(mean), float(cv)
     rng = np.random.default_rng([seed, zlib.crc32(task_id.encode()), zlib.crc32(group.encode())])
-    low, high, cv_low, cv_high = bootstrap_ci(out.family, sample, theta, rng, n_resamples)
+    low, high, cv_low, cv_high = bootstrap_ci(out.family, sample, theta, rng,
+                                              n_resamples or N_RESAMPLES)
     out.mean_ci, out.cv_ci = (low, high), (cv_low, cv_high)
-    out.gof_pvalue = gof_pvalue(out.family, sample, rng, n_mc_samples)
+    out.gof_pvalue = gof_pvalue(out.family, sample, rng, n_mc_samples or N_MC_SAMPLES)
     return out
 
 
-def fit_observations(obs: pd.DataFrame, whole: bool, scenario: Scenario, min_observations: int = 10,
-                     seed: int = 12345, n_resamples: int = N_RESAMPLES,
-                     n_mc_samples: int = N_MC_SAMPLES) -> list[Fit]:
+def fit_observations(obs: pd.DataFrame, whole: bool, scenario: Scenario,
+                     min_observations: int = 10, seed: int = 12345,
+                     n_resamples: int | None = None, n_mc_samples: int | None = None) -> list[Fit]:
     """Fits of every observed task, then of every group that did it where groups differ.
 
     A task whose observations all come from the group it is placed on gets one row, and
