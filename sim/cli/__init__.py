@@ -1,7 +1,8 @@
-"""Command line: ``wardsim run|validate|compare|assess|sweep|workbook``; the only printing package.
+"""Command line: ``wardsim run|validate|compare|assess|sweep|workbook|calibrate``.
 
-A problem with the user's input (scenario file, arguments, output folder) is told in one
-line on stderr with exit code 2, and no results folder is left behind.
+The only package that prints. A problem with the user's input (scenario file, arguments,
+output folder) is told in one line on stderr with exit code 2, and no results folder is
+left behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 
 from sim import __version__
 from sim.cli.assess import cmd_assess
+from sim.cli.calibrate import add_calibrate
 from sim.cli.common import Parser, UsageError, add_common
 from sim.cli.compare import cmd_compare
 from sim.cli.run import cmd_run, cmd_validate
@@ -78,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="language of the output: nb, sv or en")
     validate.set_defaults(func=cmd_validate)
     add_workbook(sub)
+    add_calibrate(sub)
     return parser
 
 
