@@ -49,7 +49,8 @@ def fit_figure(fit: Fit, whole: bool, msg: Messages) -> go.Figure | None:
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
                         subplot_titles=[esc(msg("calibrate.report.histogram")),
                                         esc(msg("calibrate.report.qq"))])
-    bins = {"start": -0.5, "size": 1.0} if whole else None
+    width = max(1.0, float(np.ceil(np.ptp(fit.sample.minutes) / 30)))  # whole minutes per bar
+    bins = {"start": -0.5, "size": width} if whole else None
     fig.add_trace(go.Histogram(x=done, histnorm="probability density", xbins=bins,
                                name=esc(msg("calibrate.report.completed")),
                                marker_color="#c9d1d9",
