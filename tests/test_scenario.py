@@ -238,7 +238,7 @@ def test_occupancy_above_one_is_refused(occupancy: Any) -> None:
 
 def test_negative_occupancy_is_refused() -> None:
     raw = base_dict(ward={"occupancy": {"weekday": -0.1}})
-    _assert_clear(_error(raw), SOURCE, "ward.occupancy.weekday", "greater than or equal to 0")
+    _assert_clear(_error(raw), SOURCE, "ward.occupancy.weekday", "between 0 and 1", "-0.1")
 
 
 @pytest.mark.parametrize(("part", "text"),

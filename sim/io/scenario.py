@@ -9,14 +9,15 @@ to merge.
 from __future__ import annotations
 
 import copy
-import typing
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.io import explain
 from sim.io.errors import ScenarioError, suggest
+from sim.io.extends import in_base, read_chain
+from sim.io.limits import check_work
 from sim.io.references import check_references
 from sim.io.schema import Scenario
 from sim.io.sources import is_workbook, proposal_source, split_source
@@ -36,12 +37,24 @@ def load(path: str | Path) -> Scenario:
 
 
 def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate an already merged scenario mapping; errors name ``source``."""
+    """Validate an already merged scenario mapping; errors name ``source``.
+
+    For a variant read by :func:`load_raw`, an error that its base file has on its own
+    names the base file (:func:`sim.io.extends.in_base`).
+    """
+    try:
+        return _validated(raw, source)
+    except ScenarioError as err:
+        raise in_base(err, raw, _validated) from None
+
+
+def _validated(raw: dict[str, Any], source: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as err:
         raise to_scenario_error(err, raw, source) from None
     check_references(scenario, source)
+    check_work(scenario, source)
     return scenario
 
 
@@ -55,34 +68,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     workbook, proposal = split_source(path)
     if is_workbook(workbook):
         return _workbook_raw(workbook, proposal, file)
-    if not path.is_file():
-        raise ScenarioError(file, "", "file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ScenarioError(file, where, f"not valid YAML: {problem}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(file, "", f"cannot be read: {err}") from None
-    if not isinstance(raw, dict):
-        raise ScenarioError(file, "", "must be a mapping of keys (name:, ward:, groups: ...)")
-    base_name = raw.pop("extends", None)
-    move = raw.pop("move", None)
-    if base_name is None:
-        if move is not None:
-            raise ScenarioError(file, "move", "only a variant (a file with `extends:`) can move tasks")
-        return raw
-    if not isinstance(base_name, str):
-        raise ScenarioError(file, "extends", "must be the path of the base scenario file")
-    base_path = (path.parent / base_name).resolve()
-    if base_path in _seen:
-        raise ScenarioError(file, "extends", f"{base_name} extends this file again (a loop)")
-    if not base_path.is_file():
-        raise ScenarioError(file, "extends", f"base file {base_name} not found (looked in {base_path.parent})")
-    base = load_raw(base_path, (*_seen, path.resolve()))
-    return apply_variant(base, {**raw, "move": move}, file)
+    return read_chain(path, _seen)  # YAML read safely, `extends` followed by a loop
 
 
 def apply_variant(base: dict[str, Any], change: dict[str, Any], file: str) -> dict[str, Any]:
@@ -184,80 +170,6 @@ def to_scenario_error(err: ValidationError, raw: Any, source: str,
     """Turn pydantic's error list into the single most specific, readable message.
 
     ``root`` is the model ``raw`` was validated against (the whole scenario, or a part such
-    as the targets of a ``--targets`` file), for listing the keys allowed where one is wrong.
+    as the targets of a ``--targets`` file); see :mod:`sim.io.explain`.
     """
-    best = max(err.errors(), key=lambda e: len(_readable_loc(raw, e["loc"], e["type"])[0]))
-    field, node_loc = _readable_loc(raw, best["loc"], best["type"])
-    kind, given = best["type"], best.get("input")
-    if kind == "extra_forbidden":
-        key = str(best["loc"][-1])
-        allowed = _allowed_keys(node_loc, root)
-        return ScenarioError(source, field, f"unknown key {key!r}{suggest(key, allowed)}")
-    if kind == "missing":
-        return ScenarioError(source, field, "is required but missing")
-    message = best["msg"].removeprefix("Value error, ")
-    if kind.startswith("literal") or kind in ("literal_error", "enum"):
-        return ScenarioError(source, field, f"{given!r} is not allowed; {message[0].lower()}{message[1:]}")
-    if isinstance(given, (str, int, float)) and kind != "value_error":
-        message = f"{message} (got {given!r})"
-    return ScenarioError(source, field, message)
-
-
-def _readable_loc(raw: Any, loc: tuple[Any, ...], kind: str = "") -> tuple[str, list[Any]]:
-    """Map a pydantic error location onto the user's data: ``tasks.blodprove.minutes``.
-
-    Location parts that are not in the data (union branch tags, validator names) are
-    skipped; list items with an ``id`` are named by it. Also returns the path of keys and
-    indices into the data (the model path) for finding the allowed keys.
-    """
-    parts: list[str] = []
-    path: list[Any] = []
-    node = raw
-    for i, key in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(node, dict) and key in node:
-            parts.append(str(key))
-            path.append(key)
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            item = node[key]
-            label = str(item["id"]) if isinstance(item, dict) and "id" in item else f"[{key}]"
-            if label.startswith("[") and parts:
-                parts[-1] += label
-            else:
-                parts.append(label)
-            path.append(key)
-            node = item
-        elif last and kind in ("missing", "extra_forbidden"):
-            parts.append(str(key))
-    return ".".join(parts), path
-
-
-def _allowed_keys(path: list[Any], root: type[BaseModel] = Scenario) -> list[str]:
-    """Field names of the model found by walking ``path`` from ``root``."""
-    tp: Any = root
-    for key in path:
-        tp = _model_in(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(key, str) and key in tp.model_fields:
-            tp = tp.model_fields[key].annotation
-        else:
-            args = [a for a in typing.get_args(tp) if a not in (type(None), Ellipsis)]
-            tp = args[-1] if args else tp
-    tp = _model_in(tp)
-    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
-
-
-def _model_in(tp: Any) -> Any:
-    """Unwrap Optional/Annotated/Union down to a pydantic model if there is one."""
-    for _ in range(5):
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            return tp
-        args = typing.get_args(tp)
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        if models:
-            return models[0]
-        if typing.get_origin(tp) is Annotated:
-            tp = args[0]
-        else:
-            return tp
-    return tp
+    return explain.to_scenario_error(err, raw, source, root)

@@ -1,8 +1,10 @@
 """The scenario format: pydantic models of every key a scenario file may hold.
 
-Types, ranges and allowed words are checked here by pydantic; names that must refer to
-something defined elsewhere in the file are checked in :mod:`sim.io.references`, and reading,
-merging variants and turning errors into one readable line in :mod:`sim.io.scenario`.
+Types, ranges and allowed words are checked here by pydantic; every number has finite
+bounds a real ward respects (:mod:`sim.io.bounds`, the table "Limits" in
+``scenarios/README.md``). Names that must refer to something defined elsewhere in the file
+are checked in :mod:`sim.io.references`, and reading, merging variants and turning errors
+into one readable line in :mod:`sim.io.scenario`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from sim.calendar import WEEKDAYS
+from sim.calendar import WEEKDAYS, parse_clock
+from sim.io.bounds import (
+    MAX_CERTIFICATIONS,
+    MAX_CLOCK_TIMES,
+    MAX_GROUPS,
+    MAX_HOLIDAYS,
+    MAX_INTERVALS,
+    MAX_SHIFTS,
+    MAX_TASKS,
+    Description,
+    Ident,
+    Label,
+    Name,
+    number,
+)
 
 CATEGORIES: tuple[str, ...] = (
     "pasientbehandling", "prosedyrer", "dokumentasjon", "legemiddelhandtering", "parorende",
@@ -24,19 +40,30 @@ DEFAULT_MAX_WAIT: dict[str, float] = {"acute": 10.0, "high": 30.0, "normal": 60.
 DISTRIBUTIONS = Literal["lognormal", "gamma", "triangular", "exponential", "fixed"]
 
 
-def _share(value: float) -> float:
-    if not 0 <= value <= 1:
-        raise ValueError(f"must be a share between 0 and 1, such as 0.85 (got {value!r})")
-    return value
-
-
 #: A share or probability between 0 and 1.
-Share = Annotated[float, AfterValidator(_share)]
+Share = number(0, 1)
+#: A chance that a rostered person is absent: 1 would mean nobody ever comes.
+AbsenceRate = number(0, 1, below=True)
+#: Minutes of a task's duration (one day at most).
+TaskMinutes = number(0, 1440, above=True, unit="minutes")
+#: Minutes of a wait, a window or a jitter (a week at most).
+WaitMinutes = number(0, 10080, unit="minutes")
+#: Expected count of a task per interval occurrence (per patient or per ward).
+Rate = number(0, 1000)
+#: People of one group on one shift.
+HeadCount = number(0, 100, whole=True)
+#: Spread of a duration: its standard deviation as a share of its mean.
+CV = number(0, 5, above=True)
+#: A multiplier on every duration or arrival rate (sensitivity runs).
+Scale = number(0, 10, above=True)
+ArrivalScale = number(0, 10)
+#: Cost of one hour on duty, in any currency.
+Cost = number(0, 100_000)
 
 
 def _per_day_type(value: Any) -> Any:
     """Let a plain number stand for the same value on every day type."""
-    return {"weekday": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+    return {"weekday": value} if isinstance(value, (int, float)) else value
 
 
 def _clock_text(value: Any) -> Any:
@@ -49,16 +76,66 @@ def _clock_text(value: Any) -> Any:
 Clock = Annotated[str, BeforeValidator(_clock_text)]
 
 
+def _same_clock(start: str, end: str) -> bool:
+    """Whether two clock texts are the same time (False if either is not a clock time)."""
+    try:
+        return parse_clock(start.strip()) == parse_clock(end.strip())
+    except ValueError:
+        return False
+
+
+def _span(value: str) -> str:
+    """A span whose start equals its end would silently be a whole day: refuse it."""
+    start, sep, end = value.partition("-")
+    if sep and _same_clock(start, end):
+        raise ValueError(f"{value!r} starts and ends at the same time; for the whole day write "
+                         '"00:00-24:00"')
+    return value
+
+
+#: A clock span ``"HH:MM-HH:MM"`` (an end before the start runs past midnight).
+Span = Annotated[str, BeforeValidator(_clock_text), AfterValidator(_span)]
+
+
+def _certified(value: Any) -> Any:
+    """``all``, a whole number of people per shift, or a share between 0 and 1."""
+    rule = "give `all`, a whole number per shift (0 to 100) or a share between 0 and 1, such as 0.5"
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"{rule} (got {'true' if value is True else 'false' if value is False else value!r})")
+    if isinstance(value, str):
+        if value != "all":
+            raise ValueError(f"{rule} (got {value!r})")
+        return value
+    if not (0 <= value <= 1 or (float(value).is_integer() and 1 < value <= 100)):
+        raise ValueError(f"{rule} (got {value!r})")
+    return value
+
+
+#: Who of a group holds a certificate.
+Certified = Annotated[Literal["all"] | float, BeforeValidator(_certified)]
+
+
+#: A triangular duration's min, mode or max.
+TriangleMinutes = number(0, 1440, unit="minutes")
+
+
+def _strict_bool(value: Any) -> Any:
+    """``true``/``false`` (YAML's yes/no too), never a number or a word such as "ja"."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {repr(value)[:60]})")
+    return value
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class DayTypeFloat(_Frozen):
-    """A value per day type; weekend falls back to weekday, holiday to weekend."""
+    """A rate per day type; weekend falls back to weekday, holiday to weekend."""
 
-    weekday: float = Field(ge=0)
-    weekend: float | None = Field(default=None, ge=0)
-    holiday: float | None = Field(default=None, ge=0)
+    weekday: Rate
+    weekend: Rate | None = None
+    holiday: Rate | None = None
 
     def of(self, day_type: str) -> float:
         """Return the value for ``weekday``, ``weekend`` or ``holiday``."""
@@ -68,48 +145,63 @@ class DayTypeFloat(_Frozen):
         return weekend if day_type == "weekend" else self.weekday
 
 
+class DayTypeShare(DayTypeFloat):
+    """A share (such as occupancy) per day type."""
+
+    weekday: Share
+    weekend: Share | None = None
+    holiday: Share | None = None
+
+
 class DayTypeCount(DayTypeFloat):
     """A head count per day type."""
 
-    weekday: int = Field(ge=0)
-    weekend: int | None = Field(default=None, ge=0)
-    holiday: int | None = Field(default=None, ge=0)
+    weekday: HeadCount
+    weekend: HeadCount | None = None
+    holiday: HeadCount | None = None
 
 
 PerDayType = Annotated[DayTypeFloat, BeforeValidator(_per_day_type)]
+PerDayTypeShare = Annotated[DayTypeShare, BeforeValidator(_per_day_type)]
 PerDayTypeCount = Annotated[DayTypeCount, BeforeValidator(_per_day_type)]
+
+
+def _roster_shape(value: Any) -> Any:
+    """A roster entry is a head count or a mapping shift -> head count; say so otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
+        raise ValueError("give a head count around the clock (a whole number from 0 to 100) or "
+                         "one per shift, such as {day: 5, evening: 4, night: 2} (got "
+                         f"{'true' if value is True else 'false' if value is False else repr(value)[:60]})")
+    return value
+
+
+#: A group's entry of the roster.
+RosterEntry = Annotated[HeadCount | dict[Label, PerDayTypeCount], BeforeValidator(_roster_shape)]
 
 
 class Ward(_Frozen):
     """Beds and the share of them occupied (census) by day type."""
 
-    beds: int = Field(gt=0)
-    occupancy: PerDayType = Field(default_factory=lambda: DayTypeFloat(weekday=1.0))
-
-    @model_validator(mode="after")
-    def _share(self) -> Ward:
-        for day_type in ("weekday", "weekend", "holiday"):
-            if self.occupancy.of(day_type) > 1:
-                raise ValueError("occupancy is a share of beds and must be between 0 and 1")
-        return self
+    beds: number(1, 500, whole=True)  # type: ignore[valid-type]
+    occupancy: PerDayTypeShare = Field(default_factory=lambda: DayTypeShare(weekday=1.0))
 
 
 class CalendarSpec(_Frozen):
     """The horizon and its day types."""
 
-    days: int = Field(default=28, gt=0)
+    days: number(1, 366, whole=True, unit="days") = 28  # type: ignore[valid-type]
     start: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
-    holidays: tuple[Annotated[int, Field(ge=0)], ...] = ()
-    weekday_daytime: Clock = "08:00-15:00"
+    holidays: tuple[number(0, 365, whole=True), ...] = Field(default=(), max_length=MAX_HOLIDAYS)  # type: ignore[valid-type]
+    weekday_daytime: Span = "08:00-15:00"
 
 
 class Group(_Frozen):
     """A staff group (yrkesgruppe); list order is the competence hierarchy, broadest first."""
 
-    id: str
-    name: str | None = None
-    nurse: bool = False
-    cost_per_hour: float = Field(default=0.0, ge=0)
+    id: Ident
+    name: Name | None = None
+    nurse: Annotated[bool, BeforeValidator(_strict_bool)] = False
+    cost_per_hour: Cost = 0.0
 
 
 class ShiftSpec(_Frozen):
@@ -118,15 +210,23 @@ class ShiftSpec(_Frozen):
     start: Clock
     end: Clock
 
+    @model_validator(mode="after")
+    def _length(self) -> ShiftSpec:
+        if _same_clock(self.start, self.end):
+            raise ValueError(f"start and end are both {self.start!r}, which would be a shift of "
+                             'no length: for round the clock write start "00:00", end "24:00", '
+                             "or give the group a plain head count in `roster`")
+        return self
+
 
 class DurationSpec(_Frozen):
     """How a task's duration spreads around its estimate."""
 
     distribution: DISTRIBUTIONS = "lognormal"
-    cv: float | None = Field(default=None, gt=0)
-    min: float | None = Field(default=None, ge=0)
-    mode: float | None = Field(default=None, ge=0)
-    max: float | None = Field(default=None, gt=0)
+    cv: CV | None = None
+    min: TriangleMinutes | None = None
+    mode: TriangleMinutes | None = None
+    max: TriangleMinutes | None = None
 
 
 def _spread_shape(value: Any) -> Any:
@@ -145,10 +245,10 @@ class GroupDuration(_Frozen):
     """
 
     distribution: DISTRIBUTIONS | None = None
-    cv: float | None = Field(default=None, gt=0)
-    min: float | None = Field(default=None, ge=0)
-    mode: float | None = Field(default=None, ge=0)
-    max: float | None = Field(default=None, gt=0)
+    cv: CV | None = None
+    min: TriangleMinutes | None = None
+    mode: TriangleMinutes | None = None
+    max: TriangleMinutes | None = None
 
 
 #: A group's spread under a task's ``duration_by_group``.
@@ -158,21 +258,21 @@ GroupSpread = Annotated[GroupDuration, BeforeValidator(_spread_shape)]
 class DurationDefaults(DurationSpec):
     """The scenario-wide duration spread, and a multiplier on every duration."""
 
-    cv: float | None = Field(default=0.5, gt=0)
-    scale: float = Field(default=1.0, gt=0)
+    cv: CV | None = 0.5
+    scale: Scale = 1.0
 
 
 class Arrivals(_Frozen):
     """A multiplier on every arrival rate (for sensitivity runs)."""
 
-    scale: float = Field(default=1.0, ge=0)
+    scale: ArrivalScale = 1.0
 
 
 class DispatchSpec(_Frozen):
     """Who may take a waiting task: only its own group (strict), or broader ones after a wait."""
 
     policy: Literal["strict", "glide"] = "glide"
-    glide_after: float = Field(default=10.0, ge=0)
+    glide_after: number(0, 1440, unit="minutes") = 10.0  # type: ignore[valid-type]
 
 
 def _minutes_shape(value: Any) -> Any:
@@ -183,10 +283,8 @@ def _minutes_shape(value: Any) -> Any:
     return value
 
 
-#: A duration in minutes, above 0.
-PositiveMinutes = Annotated[float, Field(gt=0)]
 #: A task's estimated time: one number, or one per staff group.
-Minutes = Annotated[PositiveMinutes | dict[str, PositiveMinutes], BeforeValidator(_minutes_shape)]
+Minutes = Annotated[TaskMinutes | dict[str, TaskMinutes], BeforeValidator(_minutes_shape)]
 
 
 class Task(_Frozen):
@@ -198,24 +296,24 @@ class Task(_Frozen):
     group its own spread (:class:`GroupDuration`).
     """
 
-    id: str
-    name: str | None = None
+    id: Ident
+    name: Name | None = None
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     group: str
     requires: str | None = None
     per: Literal["patient", "ward"] = "patient"
-    when: dict[str, PerDayType] | None = None
-    at: tuple[Clock, ...] | None = None
-    jitter: float = Field(default=0.0, ge=0)
-    day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = None
+    when: dict[str, PerDayType] | None = Field(default=None, min_length=1, max_length=MAX_INTERVALS + 2)
+    at: tuple[Clock, ...] | None = Field(default=None, min_length=1, max_length=MAX_CLOCK_TIMES)
+    jitter: number(0, 1440, unit="minutes") = 0.0  # type: ignore[valid-type]
+    day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = Field(default=None, min_length=1)
     repeat: Literal["after_done"] | None = None
     minutes: Minutes | None = None
     duration: DurationSpec | None = None
     duration_by_group: dict[str, GroupSpread] | None = None
     priority: Literal[PRIORITIES] = "normal"  # type: ignore[valid-type]
-    max_wait: float | None = Field(default=None, ge=0)
-    drop_after: float | None = Field(default=None, gt=0)
-    staff: int = Field(default=1, ge=1)
+    max_wait: WaitMinutes | None = None
+    drop_after: number(0, 10080, above=True, unit="minutes") | None = None  # type: ignore[valid-type]
+    staff: number(1, 20, whole=True) = 1  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _shape(self) -> Task:
@@ -294,7 +392,7 @@ class Targets(_Frozen):
 
     max_utilisation: Share | dict[str, Share] = 0.85
     max_late_share: LateShares = Field(default_factory=LateShares)
-    max_missed_per_week: float = Field(default=0.0, ge=0)
+    max_missed_per_week: number(0, 100_000) = 0.0  # type: ignore[valid-type]
     max_glide_back_share: Share = 0.10
     coverage_probability: Share = 0.99
     shift_tail: Share = 0.10
@@ -316,26 +414,27 @@ class Targets(_Frozen):
 class FTE(_Frozen):
     """What one full-time person works: hours per week (35.5 h is the Norwegian rota week)."""
 
-    weekly_hours: float = Field(default=35.5, gt=0, le=60)
+    weekly_hours: number(0, 60, above=True, unit="hours") = 35.5  # type: ignore[valid-type]
 
 
 class Scenario(_Frozen):
     """A whole ward scenario, validated and frozen. Variants are new objects."""
 
-    name: str
-    description: str | None = None
+    name: Name
+    description: Description | None = None
     ward: Ward
     calendar: CalendarSpec = Field(default_factory=CalendarSpec)
-    intervals: dict[str, str] | None = None
-    groups: tuple[Group, ...] = Field(min_length=1)
-    shifts: dict[str, ShiftSpec] = Field(default_factory=dict)
-    roster: dict[str, Annotated[int, Field(ge=0)] | dict[str, PerDayTypeCount]]
-    certifications: dict[str, dict[str, Literal["all"] | float]] = Field(default_factory=dict)
-    absence: dict[str, float] = Field(default_factory=dict)
+    intervals: dict[Label, Span] | None = Field(default=None, min_length=1, max_length=MAX_INTERVALS)
+    groups: tuple[Group, ...] = Field(min_length=1, max_length=MAX_GROUPS)
+    shifts: dict[Label, ShiftSpec] = Field(default_factory=dict, max_length=MAX_SHIFTS)
+    roster: dict[str, RosterEntry]
+    certifications: dict[Label, dict[str, Certified]] = Field(default_factory=dict,
+                                                              max_length=MAX_CERTIFICATIONS)
+    absence: dict[str, AbsenceRate] = Field(default_factory=dict)
     dispatch: DispatchSpec = Field(default_factory=DispatchSpec)
     durations: DurationDefaults = Field(default_factory=DurationDefaults)
     arrivals: Arrivals = Field(default_factory=Arrivals)
-    tasks: tuple[Task, ...] = Field(min_length=1)
+    tasks: tuple[Task, ...] = Field(min_length=1, max_length=MAX_TASKS)
     targets: Targets = Field(default_factory=lambda: Targets())
     fte: FTE = Field(default_factory=lambda: FTE())
     language: Literal["nb", "sv", "en"] | None = None
