@@ -85,11 +85,14 @@ def _any_on(entry: int | dict[str, Any]) -> bool:
 
 @st.composite
 def _shift(draw: st.DrawFn) -> dict[str, str]:
-    """Draw a shift: any start on the quarter hour, 4-12 h long (wrapping midnight), or 24 h."""
+    """Draw a shift: any start on the quarter hour, 4-12 h long (wrapping midnight), or 24 h.
+
+    A 24-hour shift is 00:00-24:00: a start equal to the end is refused as a shift of no length.
+    """
     start = draw(st.integers(0, 95)) * 15
     kind = draw(st.sampled_from(["hours", "hours", "hours", "whole_day", "to_midnight"]))
     if kind == "whole_day":
-        return {"start": _clock(start), "end": _clock(start)}
+        return {"start": "00:00", "end": "24:00"}
     if kind == "to_midnight" and start > 0:
         return {"start": _clock(start), "end": "24:00"}
     end = (start + draw(st.integers(16, 48)) * 15) % 1440
