@@ -103,19 +103,25 @@ def _read_csv(path: Path) -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")  # Excel's "CSV" on Windows
-    first = text.splitlines()[0] if text.strip() else ""
+    if not text.strip():
+        return pd.DataFrame()
+    first = text.splitlines()[0]
     sep = max((";", ",", "\t"), key=first.count)
     from io import StringIO
 
-    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                       skip_blank_lines=False)
+    # no header row for pandas: a row longer than the first is then an error, never an index
+    cells = pd.read_csv(StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                        skip_blank_lines=False)
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = list(cells.iloc[0]) if len(cells) else []
+    return frame
 
 
 def _read_xlsx(path: Path, msg: Messages, empty: Table) -> pd.DataFrame:
     engine = excel_engine()
     if engine is None:
         raise empty.fail(None, None, "no_excel")
-    return pd.read_excel(path, sheet_name=0, dtype=object, engine=engine)
+    return pd.read_excel(path, sheet_name=0, dtype=object, engine=engine).reset_index(drop=True)
 
 
 def _column_name(name: Any) -> str:

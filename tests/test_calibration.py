@@ -380,6 +380,8 @@ BAD_OBSERVATIONS = [
     ("obs.csv", "task_id,minutes,interrupted\nstell,5,maybe\n", "row 2, interrupted:"),
     ("obs.csv", "task_id,minutes,group\nstell,5,lege\n", "row 2, group: 'lege' is not a staff"),
     ("obs.csv", "task_id,minutes\n", "holds no rows"),
+    ("obs.csv", "", "holds no rows"),
+    ("obs.csv", "task_id,minutes\nstell,5,7\n", "cannot be read as csv: Error tokenizing"),
     ("obs.xlsx", "not a workbook", "cannot be read as xlsx"),
     ("obs.txt", "task_id,minutes\nstell,5\n", "must be a .csv or .xlsx file"),
 ]
