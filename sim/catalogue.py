@@ -150,14 +150,25 @@ def open_arrivals_by_group(
     arrival_scale: float = 1.0, columns: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, Columns | None]:
     """:func:`open_arrivals` and the instances' durations per group (:func:`group_columns`)."""
+    times, u = open_uniforms(task, calendar, patients, streams, arrival_scale)
+    durations = task.duration.from_uniform(u)
+    return times, durations, group_columns(task, u) if columns else None
+
+
+def open_uniforms(
+    task: TaskType, calendar: Calendar, patients: list[int], streams: Streams,
+    arrival_scale: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times of a task that does not repeat after done, and a duration uniform each.
+
+    From the streams ``("arrivals", task id)`` and ``("durations", task id)``.
+    """
     rng = streams.generator("arrivals", task.id)
     if task.at:
         times = clock_times(task, calendar, patients, rng)
     else:
         times = poisson_times(task, calendar, patients, rng, arrival_scale)
-    u = streams.generator("durations", task.id).random(times.size)
-    durations = task.duration.from_uniform(u)
-    return times, durations, group_columns(task, u) if columns else None
+    return times, streams.generator("durations", task.id).random(times.size)
 
 
 class CallBell:
@@ -165,7 +176,10 @@ class CallBell:
 
     Uses the time-varying per-patient rate (zero on days the bed is empty) through its
     cumulative hazard: the next request comes when an Exp(1) draw of hazard has accrued
-    since the last one was done.
+    since the last one was done. When that is depends on the run, so the draws are made on
+    demand, in blocks of 256 exponentials and 256 duration uniforms from the bed's own
+    generator, and kept: request ``k`` has the same draws whichever run asks for it and
+    whenever (a run keeps its own count of requests; see :meth:`next_after`).
     """
 
     _BLOCK = 256
@@ -174,27 +188,33 @@ class CallBell:
         self._cum = cumulative
         self._task = task
         self._rng = rng
-        self._hazards = np.empty(0)
-        self._durations = np.empty(0)
-        self._columns: Columns | None = None
-        self._next = 0
+        self._hazards: list[np.ndarray] = []
+        self._durations: list[np.ndarray] = []
+        self._columns: list[Columns | None] = []
 
-    def next_after(self, now: float) -> tuple[float, float, Columns | None, int] | None:
-        """Time and duration of the next request after ``now``; None past the end.
+    @property
+    def drawn(self) -> int:
+        """How many requests' draws have been made so far."""
+        return len(self._hazards) * self._BLOCK
+
+    def draws(self, k: int) -> tuple[float, float, Columns | None, int]:
+        """Request ``k``'s hazard, placed-group duration, block columns and index in them."""
+        block, i = divmod(k, self._BLOCK)
+        while len(self._hazards) <= block:
+            self._hazards.append(self._rng.standard_exponential(self._BLOCK))
+            u = self._rng.random(self._BLOCK)
+            self._durations.append(self._task.duration.from_uniform(u))
+            self._columns.append(group_columns(self._task, u))
+        return self._hazards[block][i], self._durations[block][i], self._columns[block], i
+
+    def next_after(self, now: float, k: int) -> tuple[float, float, Columns | None, int] | None:
+        """Time and duration of request ``k``, the next after ``now``; None past the end.
 
         The duration is the placed group's; the request's durations for the groups with a
         time of their own are entry ``i`` of the :func:`group_columns` returned with it
         (None if there are none): ``(time, duration, columns, i)``.
         """
-        if self._next == self._hazards.size:
-            self._hazards = self._rng.standard_exponential(self._BLOCK)
-            u = self._rng.random(self._BLOCK)
-            self._durations = self._task.duration.from_uniform(u)
-            self._columns = group_columns(self._task, u)
-            self._next = 0
-        i = self._next
-        hazard, duration = self._hazards[i], self._durations[i]
-        self._next += 1
+        hazard, duration, columns, i = self.draws(k)
         cum = self._cum
         minute = min(int(now), cum.size - 2)
         target = cum[minute] + (cum[minute + 1] - cum[minute]) * (now - minute) + hazard
@@ -202,14 +222,17 @@ class CallBell:
             return None
         m = int(np.searchsorted(cum, target, side="left"))
         step = cum[m] - cum[m - 1]
-        return (m - 1) + (target - cum[m - 1]) / step, float(duration), self._columns, i
+        return (m - 1) + (target - cum[m - 1]) / step, float(duration), columns, i
 
 
 def call_bells(
     task: TaskType, calendar: Calendar, patients: list[int], streams: Streams,
     arrival_scale: float = 1.0,
 ) -> list[CallBell]:
-    """One :class:`CallBell` per bed that is ever occupied (bed i is occupied if i < census)."""
+    """One :class:`CallBell` per bed that is ever occupied (bed i is occupied if i < census).
+
+    Each bed draws from its own stream ``("call_bell", task id, bed)``.
+    """
     starts, ends, means = rate_windows(task, calendar, None, arrival_scale)
     minutes = int(calendar.horizon)
     rate = np.zeros(minutes)

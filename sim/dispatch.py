@@ -24,6 +24,11 @@ Rules (issue 2):
 A task not started by ``arrival + drop_after`` is missed; the engine removes it from the
 queue at that instant, before the dispatch of that instant (so a member freeing up exactly
 then is too late).
+
+The rule and its parameters are one value, :class:`DispatchPolicy` (``model.dispatch``),
+passed whole to :func:`assign` and :func:`may_take` and asked by the engine and the roster
+checks (:func:`sim.model.eligible_heads`) when a broader group may help. Adding a rule
+touches this module (and the scenario schema's list of rules) only.
 """
 
 from __future__ import annotations
@@ -33,6 +38,49 @@ from itertools import groupby
 from operator import attrgetter
 
 from sim.catalogue import TaskType
+
+#: The dispatch rules; the scenario schema's ``dispatch.policy`` lists the same.
+RULES = ("strict", "glide")
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchPolicy:
+    """Who may help with a narrower group's task, and when: a rule and its parameters.
+
+    ``strict``: only the task's own group. ``glide``: a broader group too, once the task
+    has waited ``glide_after`` minutes.
+    """
+
+    rule: str = "glide"
+    glide_after: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"unknown dispatch rule {self.rule!r}: choose one of {RULES}")
+
+    @property
+    def broader_may_take(self) -> bool:
+        """Whether a broader group may ever take a narrower group's task (the plan's view)."""
+        return self.rule == "glide"
+
+    def may_glide(self, job: Job, now: float) -> bool:
+        """Whether a broader group may take ``job`` at ``now``.
+
+        Never earlier for a later arrival of the same priority (:func:`assign` relies on
+        it). Compared with the glide timer's own sum ``arrival + glide_after``: ``now -
+        arrival`` can round below ``glide_after`` at the very instant the timer fires.
+        """
+        return self.rule == "glide" and now >= job.arrival + self.glide_after
+
+    def wake_after(self, task: TaskType) -> float | None:
+        """Minutes after an unstarted instance of ``task`` arrives until someone new may take it.
+
+        A broader group, under ``glide``: the engine dispatches again then. None if that
+        never comes later than the arrival (strict, the broadest group, no delay).
+        """
+        if self.rule == "glide" and task.group > 0 and self.glide_after > 0:
+            return self.glide_after
+        return None
 
 
 @dataclass(slots=True, eq=False)
@@ -73,7 +121,7 @@ class Job:
         return (self.task.priority, self.arrival, self.seq)
 
 
-def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: float) -> bool:
+def may_take(member: Member, job: Job, now: float, policy: DispatchPolicy) -> bool:
     """Whether ``member`` may start ``job`` at ``now`` (competence, certification, gliding)."""
     task = job.task
     if member.group > task.group:
@@ -81,25 +129,16 @@ def may_take(member: Member, job: Job, now: float, glide: bool, glide_after: flo
     if task.requires is not None and task.requires not in member.certs:
         return False
     if member.group < task.group:
-        return glide and waited_to_glide(job, now, glide_after)
+        return policy.may_glide(job, now)
     return True
 
 
-def waited_to_glide(job: Job, now: float, glide_after: float) -> bool:
-    """Whether ``job`` has waited ``glide_after`` minutes by ``now``.
-
-    Compared with the glide timer's own sum ``arrival + glide_after``: ``now - arrival``
-    can round below ``glide_after`` at the very instant the timer fires.
-    """
-    return now >= job.arrival + glide_after
-
-
-def _fit(members: list[Member], job: Job, now: float, own_only: bool, glide: bool,
-         glide_after: float) -> list[Member]:
+def _fit(members: list[Member], job: Job, now: float, own_only: bool,
+         policy: DispatchPolicy) -> list[Member]:
     """The members who may take ``job`` now, best first."""
     group = job.task.group
     fit = [m for m in members if (m.group == group or not own_only)
-           and may_take(m, job, now, glide, glide_after)]
+           and may_take(m, job, now, policy)]
     fit.sort(key=lambda m: (m.group != group, -m.group, m.idle_since, m.index))
     return fit
 
@@ -107,15 +146,15 @@ def _fit(members: list[Member], job: Job, now: float, own_only: bool, glide: boo
 _priority = attrgetter("task.priority")
 
 
-def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool, glide: bool,
-                glide_after: float) -> bool:
+def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
+                policy: DispatchPolicy) -> bool:
     """Whether enough people on duty, and staying, may take ``job`` to make up its crew."""
     staying = [m for m in on_duty if m.off_at > now]
-    return len(_fit(staying, job, now, own_only, glide, glide_after)) >= job.task.staff
+    return len(_fit(staying, job, now, own_only, policy)) >= job.task.staff
 
 
 def assign(
-    waiting: list[Job], idle: list[Member], now: float, glide: bool, glide_after: float,
+    waiting: list[Job], idle: list[Member], now: float, policy: DispatchPolicy,
     on_duty: list[Member] | None = None,
 ) -> list[tuple[Job, list[Member]]]:
     """Match waiting jobs to idle members at time ``now``.
@@ -126,6 +165,8 @@ def assign(
         Jobs not yet started (and not yet missed), sorted by :attr:`Job.key`.
     idle
         Members on duty and free.
+    policy
+        The dispatch rule (:class:`DispatchPolicy`).
     on_duty
         Everyone on duty, busy or free. A job needing several people that cannot start
         yet keeps the free members who may do it (they wait for a colleague) as long as
@@ -145,9 +186,9 @@ def assign(
     # Only jobs someone free may take: of a group with a free member, or due to glide to a
     # broader one. Both sets only shrink as members are matched, so the loop's own checks
     # remain; this just spares it the rest of the queue.
+    glide = policy.broader_may_take
     candidates = [job for job in waiting if job.task.group in groups
-                  or (glide and job.task.group > broadest
-                      and waited_to_glide(job, now, glide_after))]
+                  or (glide and job.task.group > broadest and policy.may_glide(job, now))]
     passes = (True, False) if glide else (True,)
     for _, block in groupby(candidates, _priority):
         left = list(block)
@@ -161,11 +202,11 @@ def assign(
                     if group not in groups:
                         rest.append(job)
                         continue
-                elif not waited_to_glide(job, now, glide_after):
+                elif not policy.may_glide(job, now):
                     break  # the rest of this priority arrived later still
                 elif broadest >= group:
                     continue
-                fit = _fit(free, job, now, own_only, glide, glide_after)
+                fit = _fit(free, job, now, own_only, policy)
                 staff = job.task.staff
                 if len(fit) >= staff:
                     crew = fit[:staff]
@@ -174,8 +215,8 @@ def assign(
                 else:
                     rest.append(job)
                     if not (fit and on_duty is not None and own_only
-                            and len(_fit(free, job, now, False, glide, glide_after)) < staff
-                            and _could_form(on_duty, job, now, own_only, glide, glide_after)):
+                            and len(_fit(free, job, now, False, policy)) < staff
+                            and _could_form(on_duty, job, now, own_only, policy)):
                         continue
                     free = [m for m in free if m not in fit]  # they wait for the rest of the crew
                 if free:

@@ -1,5 +1,12 @@
 """The SimPy engine: the only module that schedules events. It records; it computes no KPI.
 
+It draws nothing: :func:`simulate` runs a model on a replication's :class:`~sim.inputs.Inputs`
+(arrivals, durations, absence tables, call-bell streams, drawn before by
+:func:`~sim.inputs.draw_inputs`) and does not change them (a call bell may only draw its
+next block, the same whichever run asks first), so one draw serves every roster tried on
+the same task list (common random numbers). Who may take what, and when, is the
+model's :class:`~sim.dispatch.DispatchPolicy`'s to say.
+
 Rule for events at the same instant (tested in tests/test_engine_deterministic.py): every
 state change at time t (task completions, shift ends and starts, arrivals, glide timers)
 is applied first, in any order, and then a single dispatch runs. The dispatch is an event
@@ -18,8 +25,8 @@ time of the group of its first member, the one :func:`sim.dispatch.assign` picke
 (its own group's if the crew has one). Each instance has one uniform, drawn as before from
 its task's stream; it is turned into the duration of every group with a time of its own up
 front, one array per group for all of the task's instances at once
-(:func:`sim.catalogue.group_columns`), and the dispatch looks up the crew's group there
-only when that group has one (no distribution is evaluated per job).
+(:func:`sim.catalogue.group_columns`, in the inputs), and the dispatch looks up the crew's
+group there only when that group has one (no distribution is evaluated per job).
 """
 
 from __future__ import annotations
@@ -33,10 +40,10 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
-from sim.catalogue import CallBell, Columns, call_bells, open_arrivals_by_group
-from sim.dispatch import Job, Member, assign, waited_to_glide
+from sim.catalogue import Columns
+from sim.dispatch import Job, Member, assign
+from sim.inputs import Arrivals, Inputs
 from sim.model import WardModel
-from sim.rng import Streams
 from sim.staff import Duty
 
 #: Heap priority of the dispatch event: after URGENT (0) and NORMAL (1) at the same time.
@@ -76,10 +83,12 @@ class _Dispatch(Event):
 class _Ward:
     """Engine state for one replication."""
 
-    def __init__(self, env: simpy.Environment, model: WardModel, streams: Streams) -> None:
-        self.env, self.model = env, model
-        self.glide = model.policy == "glide"
-        duties = model.staffing.duties(model.calendar, streams)
+    def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
+        self.env, self.model, self.inputs = env, model, inputs
+        self.policy = model.dispatch
+        self.broader = model.dispatch.broader_may_take  # may a broader group ever help
+        self.wake_after = [model.dispatch.wake_after(task) for task in model.tasks]
+        duties = model.staffing.duties(model.calendar, inputs.absence)
         self.members = [Member(i, d.group, d.certs, d.end) for i, d in enumerate(duties)]
         self.log = EventLog(model.calendar.horizon, duties, [float("nan")] * len(duties))
         self.waiting: list[Job] = []  # sorted by Job.key
@@ -89,42 +98,20 @@ class _Ward:
         self.waiting_per_group = [0] * len(model.group_ids)
         self.pending = False
         self.seq = 0
-        self.bells: dict[tuple[int, int], CallBell] = {}
+        # per (task index, bed): the bed's call bell and how many requests it has made
+        self.bells: dict[tuple[int, int], list] = {}
 
     # -- sources ------------------------------------------------------------------------
-    def start(self, streams: Streams) -> None:
-        """Start the roster, the open arrivals and the call bells."""
-        model = self.model
-        patients = list(model.patients)
-        times, kinds, durations = [], [], []
-        by_group: dict[int, Columns] = {}  # task index -> its durations per group
-        for task in model.tasks:
-            if task.after_done:
-                for bed, bell in enumerate(call_bells(task, model.calendar, patients, streams,
-                                                      model.arrival_scale)):
-                    self.bells[(task.index, bed)] = bell
-                    self._ring(task.index, bed, 0.0)
-                continue
-            t, d, c = open_arrivals_by_group(task, model.calendar, patients, streams,
-                                             model.arrival_scale)
-            times.append(t)
-            durations.append(d)
-            kinds.append(np.full(t.size, task.index))
-            if c is not None:
-                by_group[task.index] = c
-        if times:
-            t, k, d = np.concatenate(times), np.concatenate(kinds), np.concatenate(durations)
-            order = np.lexsort((k, t))
-            draws = None  # each instance's index among its task's instances
-            if by_group:
-                draws = np.concatenate([np.arange(x.size) for x in times])[order].tolist()
-            self._arrivals(t[order].tolist(), k[order].tolist(), d[order].tolist(),
-                           by_group or None, draws)
+    def start(self) -> None:
+        """Start the call bells, the open arrivals and the roster."""
+        for task_index, bed, bell in self.inputs.bells:
+            self.bells[(task_index, bed)] = [bell, 0]
+            self._ring(task_index, bed, 0.0)
+        if self.inputs.open_tasks:
+            self._arrivals(self.inputs.arrivals)
         self.env.process(self._roster())
 
-    def _arrivals(self, times: list[float], kinds: list[int], durations: list[float],
-                  by_group: dict[int, Columns] | None = None,
-                  draws: list[int] | None = None) -> None:
+    def _arrivals(self, arrivals: Arrivals) -> None:
         """Let the drawn tasks arrive in order: one timeout per instant, chained.
 
         Callbacks rather than a SimPy process, which would add a generator resume to
@@ -132,6 +119,8 @@ class _Ward:
         times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's index
         in them (both None if no task has per-group times).
         """
+        times, kinds, durations = arrivals.times, arrivals.kinds, arrivals.durations
+        by_group, draws = arrivals.columns, arrivals.draws
         env, tasks, n = self.env, self.model.tasks, len(times)
         i = 0
 
@@ -179,7 +168,9 @@ class _Ward:
                 self._request()  # a crew may no longer form: whoever was kept for it is free
 
     def _ring(self, task_index: int, bed: int, after: float) -> None:
-        nxt = self.bells[(task_index, bed)].next_after(after)
+        state = self.bells[(task_index, bed)]
+        nxt = state[0].next_after(after, state[1])
+        state[1] += 1
         if nxt is None or nxt[0] >= self.log.horizon:
             return
         when, duration, columns, draw = nxt
@@ -223,19 +214,17 @@ class _Ward:
             if counts[m.group]:
                 return True
             broadest = min(broadest, m.group)
-        if not self.glide or not any(counts[broadest + 1:]):
+        if not self.broader or not any(counts[broadest + 1:]):
             return False
         # a narrower group's task that may glide already (a later one's glide timer
         # requests the dispatch when it gets there)
-        now, glide_after = self.env.now, self.model.glide_after
-        return any(job.task.group > broadest and waited_to_glide(job, now, glide_after)
-                   for job in self.waiting)
+        now, may_glide = self.env.now, self.policy.may_glide
+        return any(job.task.group > broadest and may_glide(job, now) for job in self.waiting)
 
     def _dispatch(self, _event: Event) -> None:
         self.pending = False
         env, now, log = self.env, self.env.now, self.log
-        assignments = assign(self.waiting, self.idle, now, self.glide, self.model.glide_after,
-                             self.on_duty)
+        assignments = assign(self.waiting, self.idle, now, self.policy, self.on_duty)
         for job, crew in assignments:
             self.waiting.remove(job)
             self.waiting_per_group[job.task.group] -= 1
@@ -256,12 +245,13 @@ class _Ward:
 
     def _arm(self) -> None:
         """Set the glide and drop timers of the tasks that arrived and did not start at once."""
-        env = self.env
+        env, wake_after = self.env, self.wake_after
         for job in self.new_jobs:
             if job.start is not None:
                 continue
-            if self.glide and job.task.group > 0 and self.model.glide_after > 0:
-                env.timeout(self.model.glide_after).callbacks.append(lambda _: self._request())
+            wake = wake_after[job.task.index]
+            if wake is not None:  # when a broader group may first take it
+                env.timeout(wake).callbacks.append(lambda _: self._request())
             if job.task.drop_after is not None:
                 env.timeout(job.task.drop_after).callbacks.append(lambda _, job=job: self._drop(job))
         self.new_jobs.clear()
@@ -305,10 +295,21 @@ class _Ward:
         return log
 
 
-def simulate(model: WardModel, streams: Streams) -> EventLog:
-    """Run one replication of ``model`` over its calendar's horizon and return the log."""
+def simulate(model: WardModel, inputs: Inputs) -> EventLog:
+    """Run one replication of ``model`` on its drawn ``inputs`` and return the log.
+
+    ``inputs`` come from :func:`~sim.inputs.draw_inputs` for a model with the same task
+    list, calendar and census (the roster and dispatch policy may differ); they are not
+    changed, so the same inputs may be run again, for this model or another roster.
+
+    Raises
+    ------
+    ValueError
+        If the inputs were drawn for another task list, calendar or census.
+    """
+    inputs.check(model)
     env = simpy.Environment()
-    ward = _Ward(env, model, streams)
-    ward.start(streams)
+    ward = _Ward(env, model, inputs)
+    ward.start()
     env.run(until=model.calendar.horizon)
     return ward.finish()

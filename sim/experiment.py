@@ -1,7 +1,8 @@
 """Replications: run a model many times with independent, reproducible streams.
 
-Each replication r of seed s draws from ``Streams(s, r)`` only, so its numbers do not depend
-on which process ran it or in which order: one worker or many give identical tables.
+Each replication r of seed s draws its inputs (:func:`sim.inputs.draw_inputs`) from
+``Streams(s, r)`` only, before the engine runs, so its numbers do not depend on which
+process ran it or in which order: one worker or many give identical tables.
 Per-replication KPIs are small and kept; per-task and per-staff rows are handed to an
 ``on_replication`` callback (e.g. a writer) and not kept, so memory stays flat. Also kept:
 the wait histogram of every replication and, with ``by_shift``, the per-shift-instance
@@ -18,6 +19,7 @@ import pandas as pd
 
 from sim.engine import simulate
 from sim.hourly import tidy_hours
+from sim.inputs import Inputs, draw_inputs
 from sim.metrics import replication_kpis, summarise, tidy_staff, tidy_tasks, wait_histogram
 from sim.model import WardModel
 from sim.parallel import map_unordered
@@ -64,9 +66,19 @@ class Results:
 
 
 def run_one(model: WardModel, seed: int, replication: int, warmup_days: int = 0,
-            detail: bool = True, by_shift: bool = False) -> Replication:
-    """Simulate one replication and reduce it to tidy frames."""
-    log = simulate(model, Streams(seed, replication))
+            detail: bool = True, by_shift: bool = False,
+            inputs: Inputs | None = None) -> Replication:
+    """Simulate one replication and reduce it to tidy frames.
+
+    ``inputs`` are the replication's draws if already made (e.g. once for every roster an
+    optimiser tries); they must come from ``Streams(seed, replication)``.
+    """
+    if inputs is None:
+        inputs = draw_inputs(model, Streams(seed, replication))
+    elif (inputs.seed, inputs.replication) != (seed, replication):
+        raise ValueError(f"inputs of seed {inputs.seed}, replication {inputs.replication} "
+                         f"given for seed {seed}, replication {replication}")
+    log = simulate(model, inputs)
     tasks = tidy_tasks(log, model, replication, warmup_days)
     staff = tidy_staff(log, model, replication, warmup_days)
     hours = tidy_hours(log, model, warmup_days)

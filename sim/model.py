@@ -26,6 +26,7 @@ from sim.calendar import (
     span_pieces,
 )
 from sim.catalogue import TaskType
+from sim.dispatch import DispatchPolicy
 from sim.distributions import Duration, triangular
 from sim.io.errors import ScenarioError
 from sim.io.references import check_references
@@ -45,8 +46,7 @@ class WardModel:
     cost_per_hour: tuple[float, ...]
     tasks: tuple[TaskType, ...]
     staffing: Staffing
-    policy: str
-    glide_after: float
+    dispatch: DispatchPolicy
     patients: tuple[int, ...]
     beds: int = 0
     arrival_scale: float = 1.0
@@ -71,8 +71,9 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
     rank = {g: i for i, g in enumerate(group_ids)}
     calendar = _calendar(scenario, days)
     spread = scenario.durations
-    glide = scenario.dispatch.policy == "glide"
-    tasks = tuple(_task_type(i, t, rank, spread, glide) for i, t in enumerate(scenario.tasks))
+    dispatch = DispatchPolicy(scenario.dispatch.policy, scenario.dispatch.glide_after)
+    tasks = tuple(_task_type(i, t, rank, spread, dispatch.broader_may_take)
+                  for i, t in enumerate(scenario.tasks))
     staffing = _staffing(scenario, rank)
     patients = tuple(
         round(scenario.ward.beds * scenario.ward.occupancy.of(calendar.day_type(d)))
@@ -83,8 +84,8 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
         group_names=tuple(g.name or g.id for g in scenario.groups),
         nurse_groups=frozenset(i for i, g in enumerate(scenario.groups) if g.nurse),
         cost_per_hour=tuple(g.cost_per_hour for g in scenario.groups),
-        tasks=tasks, staffing=staffing, policy=scenario.dispatch.policy,
-        glide_after=scenario.dispatch.glide_after, patients=patients, beds=scenario.ward.beds,
+        tasks=tasks, staffing=staffing, dispatch=dispatch, patients=patients,
+        beds=scenario.ward.beds,
         arrival_scale=scenario.arrivals.scale,
     )
     for task in tasks:
@@ -101,7 +102,7 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
 def _nobody(model: WardModel, task: TaskType) -> str:
     who = model.group_ids[task.group]
     need = f" holding {task.requires!r}" if task.requires else ""
-    broader = " or a broader group" if model.policy == "glide" else ""
+    broader = " or a broader group" if model.dispatch.broader_may_take else ""
     return f"nobody on the roster may do this task: no {who}{broader}{need} is on any shift"
 
 
@@ -114,7 +115,7 @@ def eligible_heads(model: WardModel, task: TaskType, day_type: str) -> np.ndarra
     shifts = {s.name: s for s in model.staffing.shifts}
     heads = np.zeros(MINUTES_PER_DAY, dtype=int)
     for group, shift in _rostered(model):
-        allowed = group == task.group or (model.policy == "glide" and group < task.group)
+        allowed = group == task.group or (model.dispatch.broader_may_take and group < task.group)
         n = heads_on_duty(model, group, shift, day_type)
         if not allowed or n == 0:
             continue
@@ -161,7 +162,8 @@ def _group_durations(task: Task, rank: dict[str, int], spread: DurationDefaults,
     """Per group index up to the placed group's, its own duration (None: the placed one's).
 
     Empty if no group that may take the task has a time of its own: a narrower group
-    never takes it, and under ``strict`` nor does a broader one.
+    never takes it, and nor does a broader one unless ``glide`` (the dispatch policy's
+    :attr:`~sim.dispatch.DispatchPolicy.broader_may_take`).
     """
     here = rank[task.group]
     out: list[Duration | None] = [None] * (here + 1)

@@ -3,22 +3,28 @@
 The roster gives head counts per group, shift and day type. Each head count is a set of
 numbered *positions* (``sykepleier/day/0``, ``/1`` ...); on every shift the first positions
 of a group hold a certification when the scenario gives a count or share of the group.
-Absence is drawn per position and shift from the group-and-shift stream, with a fixed-width
-block of uniforms per day so that changing a head count does not change who else is absent.
+Absence is decided per position and shift from a table of uniforms per group and shift,
+one row per day and a fixed-width block of columns (:func:`sim.inputs.draw_absence`), so
+that changing a head count does not change who else is absent; :meth:`Staffing.duties`
+only reads the table.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.calendar import MINUTES_PER_DAY, Calendar
-from sim.rng import Streams
 
 #: Label of the single all-horizon "shift" of a roster entry given as a plain number.
 CONTINUOUS = "continuous"
-#: Absence uniforms drawn per day and shift; positions beyond this get more columns.
-_ABSENCE_BLOCK = 64
+
+#: Per (group index, shift name), absence uniforms: row ``day + 1`` for days -1 .. days - 1,
+#: column ``position``; a position is absent on a day if its uniform is below the rate.
+AbsenceTables = Mapping[tuple[int, str], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -89,11 +95,18 @@ class Staffing:
         names = {c for c, g, _ in self.certifications if g == group}
         return frozenset(c for c in names if position < self.certified(c, group, on_duty))
 
-    def duties(self, calendar: Calendar, streams: Streams | None) -> list[Duty]:
-        """Every person's shift over the horizon, absences drawn (none if ``streams`` is None).
+    def duties(self, calendar: Calendar, absence: AbsenceTables | None) -> list[Duty]:
+        """Every person's shift over the horizon, absent or not (nobody if ``absence`` is None).
 
-        Night shifts that started the day before day 0 are included, cut at time 0, so the
-        ward is staffed from the first minute.
+        ``absence`` holds the drawn tables (:func:`sim.inputs.draw_absence`): one per group
+        with an absence rate and shift, as wide as the largest head count. Night shifts
+        that started the day before day 0 are included, cut at time 0, so the ward is
+        staffed from the first minute.
+
+        Raises
+        ------
+        ValueError
+            If a table is missing or narrower than a head count.
         """
         shifts = {s.name: s for s in self.shifts}
         horizon = calendar.horizon
@@ -102,10 +115,14 @@ class Staffing:
             shift = shifts[shift_name]
             rate = self.absence[group]
             draws = None
-            if streams is not None and rate > 0:
-                width = max(_ABSENCE_BLOCK, *per_type)
-                rng = streams.generator("absence", self.group_ids[group], shift_name)
-                draws = rng.random((calendar.days + 1, width))
+            if absence is not None and rate > 0:
+                draws = absence.get((group, shift_name))
+                if draws is None or draws.shape[1] < max(per_type) \
+                        or draws.shape[0] < calendar.days + 1:
+                    raise ValueError(
+                        f"no absence table for {max(per_type)} {self.group_ids[group]} on "
+                        f"{shift_name} over {calendar.days} days: draw the inputs for it "
+                        "(sim.inputs.draw_inputs, max_heads)")
             for day in range(-1, calendar.days):
                 n = self.head_count(group, shift_name, calendar.day_type(day))
                 start, end = shift.span(day)

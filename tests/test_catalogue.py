@@ -29,6 +29,7 @@ from scipy import stats
 from sim.calendar import MINUTES_PER_DAY
 from sim.catalogue import clock_times, open_arrivals, poisson_times, rate_windows
 from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.model import WardModel, build_model
 from sim.rng import Streams
@@ -337,7 +338,7 @@ def bell_log(
         beds=6,
         occupancy=occupancy,
     )
-    return model, simulate(model, Streams(seed, 0))
+    return model, simulate(model, draw_inputs(model, Streams(seed, 0)))
 
 
 def requests(log: EventLog) -> pd.DataFrame:

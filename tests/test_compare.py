@@ -45,6 +45,7 @@ from sim.decide.compare import (
 )
 from sim.engine import simulate
 from sim.experiment import run_replications
+from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.metrics import KPI_KEYS
 from sim.model import build_model
@@ -173,7 +174,7 @@ def test_compare_function_gives_exact_zero_for_the_same_results() -> None:
 
 def _logs(raw: dict[str, Any], seed: int, replication: int):
     model = build_model(from_dict(raw))
-    return model, simulate(model, Streams(seed, replication))
+    return model, simulate(model, draw_inputs(model, Streams(seed, replication)))
 
 
 def _jobs(monkeypatch: pytest.MonkeyPatch, raw: dict[str, Any], seed: int, replication: int):

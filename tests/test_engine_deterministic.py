@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.metrics import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
@@ -70,7 +71,7 @@ def _model(tasks: list[dict[str, Any]], roster: dict[str, Any], *, shifts: dict 
 
 
 def _run(model: WardModel) -> EventLog:
-    return simulate(model, Streams(7, 0))
+    return simulate(model, draw_inputs(model, Streams(7, 0)))
 
 
 def _t(clock: str, day: int = 0) -> float:

@@ -24,6 +24,7 @@ from sim.catalogue import group_columns, open_arrivals, open_arrivals_by_group
 from sim.distributions import Duration, from_uniform_shared, triangular
 from sim.engine import simulate
 from sim.experiment import run_one, run_replications
+from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict, merge
 from sim.metrics import ALL, tidy_tasks
 from sim.model import WardModel, build_model
@@ -71,7 +72,7 @@ def _clock(t: float) -> str:
 
 def _timeline(model: WardModel) -> list[tuple[str, tuple[str, ...], str, str]]:
     """Started tasks as (task id, staff ids, start, end), by start then arrival."""
-    log = simulate(model, Streams(7, 0))
+    log = simulate(model, draw_inputs(model, Streams(7, 0)))
     rows = sorted(log.started, key=lambda r: (r[4], r[0]))
     return [(model.tasks[r[1]].id, tuple(log.duties[i].staff_id for i in r[6]),
              _clock(r[4]), _clock(r[5])) for r in rows]
@@ -295,7 +296,7 @@ def test_tidy_frames_name_who_did_it_and_for_how_long() -> None:
     model = _model(_raw([_task("blod", ["08:00", "09:05"], dict(TIMES)),
                          _task("lang", "09:00", 30)],
                         {NURSE: {"day": 1}, HFA: {"day": 1}}))
-    tasks = tidy_tasks(simulate(model, Streams(1, 0)), model)
+    tasks = tidy_tasks(simulate(model, draw_inputs(model, Streams(1, 0))), model)
     blod = tasks[tasks["task_id"] == "blod"]
     assert list(zip(blod["performed_by"], blod["end"] - blod["start"], strict=True)) == [
         (HFA, 8.0), (NURSE, 6.0)]

@@ -21,6 +21,7 @@ from scipy import stats
 from sim.engine import MISSED, WAITING, EventLog, simulate
 from sim.experiment import run_one
 from sim.hourly import per_hour, tidy_hours
+from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.metrics import (
     KPI_KEYS,
@@ -453,7 +454,7 @@ def _one_nurse_ward(days: int = 2, **more: object) -> WardModel:
 
 def test_tidy_hours_by_hand() -> None:
     model = _one_nurse_ward(days=2)
-    hours = tidy_hours(simulate(model, Streams(1, 0)), model, warmup_days=1)
+    hours = tidy_hours(simulate(model, draw_inputs(model, Streams(1, 0))), model, warmup_days=1)
     assert list(hours.columns) == ["group", "day", "day_type", "hour", "on_duty_minutes",
                                    "busy_minutes", "warmup"]
     nurse = hours[hours["group"] == "sykepleier"].set_index(["day", "hour"])["busy_minutes"]
@@ -499,7 +500,7 @@ def test_utilisation_hour_leaves_warmup_out() -> None:
 
 def test_hours_add_up_to_the_staff_frame() -> None:
     model = _model(days=4, absence={"sykepleier": 0.2})
-    log = simulate(model, Streams(5, 0))
+    log = simulate(model, draw_inputs(model, Streams(5, 0)))
     staff, hours = tidy_staff(log, model), tidy_hours(log, model)
     for column in ("on_duty_minutes", "busy_minutes"):
         by_staff = staff.groupby("group")[column].sum()

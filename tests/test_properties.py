@@ -43,8 +43,9 @@ from hypothesis import strategies as st
 
 from sim.calendar import WEEKDAYS
 from sim.catalogue import open_arrivals
-from sim.dispatch import Job, Member, assign
+from sim.dispatch import DispatchPolicy, Job, Member, assign
 from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.inputs import draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict
 from sim.io.schema import CATEGORIES, PRIORITIES
@@ -197,7 +198,7 @@ def _run(raw: dict[str, Any], seed: int) -> tuple[WardModel, Streams, EventLog]:
     except ScenarioError as err:
         assume(not any(reason in err.message for reason in UNDOABLE))
         raise
-    return model, Streams(seed, 0), simulate(model, Streams(seed, 0))
+    return model, Streams(seed, 0), simulate(model, draw_inputs(model, Streams(seed, 0)))
 
 
 SEEDS = st.integers(0, 10**6)
@@ -223,7 +224,7 @@ def _may_take(model: WardModel, log: EventLog, i: int, task_index: int, arrival:
     if duty.group > task.group or (task.requires is not None and task.requires not in duty.certs):
         return False
     if duty.group < task.group:
-        return model.policy == "glide" and at >= arrival + model.glide_after
+        return model.dispatch.rule == "glide" and at >= arrival + model.dispatch.glide_after
     return True
 
 
@@ -326,8 +327,8 @@ def test_only_competent_certified_crews_of_the_right_size(raw: dict[str, Any], s
             assert duty.group <= task.group, "a narrower group took a broader group's task"
             assert task.requires is None or task.requires in duty.certs, "uncertified"
             if duty.group < task.group:
-                assert model.policy == "glide", "strict glided"
-                assert start >= arrival + model.glide_after, "glided before glide_after"
+                assert model.dispatch.rule == "glide", "strict glided"
+                assert start >= arrival + model.dispatch.glide_after, "glided before glide_after"
 
 
 #: Found by this test: arrival 30.79123991602538 + 7.5 - arrival < 7.5 in floating point, so
@@ -394,7 +395,7 @@ def test_no_task_waits_while_enough_idle_members_may_take_it(raw: dict[str, Any]
 
     for seq, k, arrival in tasks:
         stop = stopped[seq]
-        glide_at = arrival + model.glide_after
+        glide_at = arrival + model.dispatch.glide_after
         lo, hi = np.searchsorted(frees, [arrival, stop])
         moments = {arrival, glide_at, *frees[lo:hi]}
         for t in sorted(m for m in moments if arrival <= m < stop and m < log.horizon):
@@ -460,7 +461,8 @@ def test_a_task_glides_at_the_instant_its_glide_timer_fires(arrival: float,
     })).tasks[0]
     member = Member(0, 0, frozenset(), off_at=math.inf)
     fired = arrival + glide_after  # what env.timeout(glide_after) at env.now == arrival gives
-    got = assign([Job(0, task, arrival, 1.0)], [member], fired, True, glide_after)
+    got = assign([Job(0, task, arrival, 1.0)], [member], fired,
+                 DispatchPolicy("glide", glide_after))
     assert [(job.seq, [m.index for m in crew]) for job, crew in got] == [(0, [0])]
 
 
@@ -481,7 +483,8 @@ def test_a_missed_call_bell_does_not_silence_the_bed() -> None:
            "tasks": [{"id": "ringe", "category": "pasientbehandling", "group": "sykepleier",
                       "when": {"anytime": 24}, "repeat": "after_done", "minutes": 2,
                       "drop_after": 60}]}
-    log = simulate(build_model(from_dict(raw)), Streams(1, 0))
+    model = build_model(from_dict(raw))
+    log = simulate(model, draw_inputs(model, Streams(1, 0)))
     first_miss = {}
     for _seq, _k, bed, _arrival, status, missed_at in log.unstarted:
         if status == MISSED:

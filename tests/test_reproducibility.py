@@ -19,6 +19,7 @@ from conftest import base_dict
 
 from sim.engine import EventLog, simulate
 from sim.experiment import run_one, run_replications
+from sim.inputs import draw_absence, draw_inputs
 from sim.io.scenario import from_dict, merge
 from sim.model import WardModel, build_model
 from sim.rng import Streams
@@ -133,7 +134,8 @@ def test_roster_change_keeps_arrivals_and_durations(baseline: WardModel, replica
     variant = _model(_ward(roster={"sykepleier": {"day": 4, "evening": 1, "night": 2},
                                    "helsefagarbeider": {"day": 2, "night": 0}}))
     streams = Streams(SEED, replication)
-    base_log, variant_log = simulate(baseline, streams), simulate(variant, streams)
+    base_log = simulate(baseline, draw_inputs(baseline, streams))
+    variant_log = simulate(variant, draw_inputs(variant, streams))
     _assert_same_work((base_log, baseline), (variant_log, variant))
     # ... while who does the work does change
     assert [r[4] for r in base_log.started] != [r[4] for r in variant_log.started]
@@ -142,10 +144,9 @@ def test_roster_change_keeps_arrivals_and_durations(baseline: WardModel, replica
 def test_roster_change_keeps_the_absences_of_shared_positions(baseline: WardModel) -> None:
     variant = _model(_ward(roster={"sykepleier": {"day": 4, "night": 2}}))
     streams = Streams(SEED, 0)
-    absent = {(d.staff_id, d.day): d.absent
-              for d in baseline.staffing.duties(baseline.calendar, streams)}
-    other = {(d.staff_id, d.day): d.absent
-             for d in variant.staffing.duties(variant.calendar, streams)}
+    absent, other = ({(d.staff_id, d.day): d.absent for d in model.staffing.duties(
+        model.calendar, draw_absence(model.staffing, model.calendar, streams))}
+        for model in (baseline, variant))
     shared = absent.keys() & other.keys()
     assert any(absent.values())
     assert len(shared) == len(absent)  # the variant only adds positions
@@ -158,7 +159,8 @@ def test_moving_a_task_keeps_arrivals_and_durations(baseline: WardModel) -> None
     next(t for t in moved["tasks"] if t["id"] == "rydde")["group"] = "sykepleier"
     variant = _model(moved)
     streams = Streams(SEED, 0)
-    base_log, variant_log = simulate(baseline, streams), simulate(variant, streams)
+    base_log = simulate(baseline, draw_inputs(baseline, streams))
+    variant_log = simulate(variant, draw_inputs(variant, streams))
     _assert_same_work((base_log, baseline), (variant_log, variant))
     performed = {variant_log.duties[r[6][0]].group for r in variant_log.started
                  if variant.tasks[r[1]].id == "stell"}
@@ -171,6 +173,7 @@ def test_adding_a_task_does_not_shift_the_others(baseline: WardModel) -> None:
                              "when": {"anytime": 1.0}, "minutes": 5})
     variant = _model(more)  # first in the list: every other task's index shifts by one
     streams = Streams(SEED, 0)
-    base_log, variant_log = simulate(baseline, streams), simulate(variant, streams)
+    base_log = simulate(baseline, draw_inputs(baseline, streams))
+    variant_log = simulate(variant, draw_inputs(variant, streams))
     extra = Counter({k: n for k, n in _arrivals(variant_log, variant).items() if k[0] != "ekstra"})
     assert extra == _arrivals(base_log, baseline)

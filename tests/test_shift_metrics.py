@@ -18,6 +18,7 @@ from conftest import SHIFTS, base_dict
 
 from sim.engine import simulate
 from sim.experiment import run_one, run_replications
+from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.metrics import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
@@ -77,7 +78,7 @@ def _minutes(frame: pd.DataFrame) -> dict[tuple[str, int], tuple[str, float, flo
 
 def test_a_friday_night_is_one_weekday_instance_after_midnight_too() -> None:
     model = _friday_ward()
-    staff = shift_staff(simulate(model, Streams(1, 0)), model)
+    staff = shift_staff(simulate(model, draw_inputs(model, Streams(1, 0))), model)
     assert list(staff.columns) == STAFF_COLUMNS and set(staff["group"]) == {NURSE}
     assert _minutes(staff) == {
         ("day", 0): ("weekday", 480, 30, 0), ("day", 1): ("weekend", 480, 30, 0),
@@ -91,7 +92,7 @@ def test_a_friday_night_is_one_weekday_instance_after_midnight_too() -> None:
 
 def test_instances_miss_exactly_the_night_that_started_before_day_0() -> None:
     model = _friday_ward()
-    log = simulate(model, Streams(1, 0))
+    log = simulate(model, draw_inputs(model, Streams(1, 0)))
     staff, per_shift = tidy_staff(log, model), shift_staff(log, model)
     # Thursday's night: on duty 00:00-07:30 of Friday, busy with runde and stell
     assert staff["on_duty_minutes"].sum() - per_shift["on_duty_minutes"].sum() == 450
@@ -100,7 +101,7 @@ def test_instances_miss_exactly_the_night_that_started_before_day_0() -> None:
 
 def test_warmup_leaves_out_instances_that_start_in_it() -> None:
     model = _friday_ward()
-    staff = shift_staff(simulate(model, Streams(1, 0)), model, warmup_days=1)
+    staff = shift_staff(simulate(model, draw_inputs(model, Streams(1, 0))), model, warmup_days=1)
     assert set(_minutes(staff)) == {("day", 1), ("day", 2), ("night", 1), ("night", 2)}
 
 
@@ -108,7 +109,7 @@ def test_overtime_past_midnight_belongs_to_the_evening_shift() -> None:
     # the evening nurse (15:00-23:00) starts a 90-minute task at 22:45: leaves at 00:15
     model = _ward([_task("samtale", "22:45", 90)], {NURSE: {"evening": 1}}, days=2,
                   start="monday", shifts={"evening": {"start": "15:00", "end": "23:00"}})
-    assert _minutes(shift_staff(simulate(model, Streams(1, 0)), model)) == {
+    assert _minutes(shift_staff(simulate(model, draw_inputs(model, Streams(1, 0))), model)) == {
         ("evening", 0): ("weekday", 555, 90, 0),
         ("evening", 1): ("weekday", 540, 75, 0),   # its task is cut at the horizon
     }
@@ -117,7 +118,7 @@ def test_overtime_past_midnight_belongs_to_the_evening_shift() -> None:
 def test_absent_members_count_as_absent_minutes_of_their_shift() -> None:
     model = _ward([_task("samtale", "12:00", 30)], {NURSE: {"day": 3}}, days=2,
                   start="monday", absence={NURSE: 0.5})
-    log = simulate(model, Streams(3, 0))
+    log = simulate(model, draw_inputs(model, Streams(3, 0)))
     staff = shift_staff(log, model)
     absent = {d: sum(x.absent for x in log.duties if x.day == d) for d in (0, 1)}
     assert 0 < sum(absent.values()) < 6  # the draw has both present and absent members
@@ -129,7 +130,7 @@ def test_absent_members_count_as_absent_minutes_of_their_shift() -> None:
 def test_a_continuous_roster_has_one_instance_per_calendar_day() -> None:
     model = _ward([_task("natt", "23:30", 60)], {NURSE: 1}, days=2, start="monday",
                   shifts={})
-    staff = shift_staff(simulate(model, Streams(1, 0)), model)
+    staff = shift_staff(simulate(model, draw_inputs(model, Streams(1, 0))), model)
     assert _minutes(staff) == {("continuous", 0): ("weekday", 1440, 30, 0),
                                ("continuous", 1): ("weekday", 1440, 60, 0)}
     shift, day = task_shift(model, 0, np.array([23.5 * 60, 1440 + 30.0]))
@@ -146,7 +147,7 @@ def test_instances_add_up_to_the_staff_frame() -> None:
                     absence={NURSE: 0.15, "helsefagarbeider": 0.1})
     model = build_model(from_dict(raw))
     for replication in range(2):
-        log = simulate(model, Streams(8, replication))
+        log = simulate(model, draw_inputs(model, Streams(8, replication)))
         staff, per_shift = tidy_staff(log, model), shift_staff(log, model)
         assert per_shift["absent_minutes"].sum() > 0
         for column in ("on_duty_minutes", "busy_minutes", "absent_minutes"):
@@ -180,7 +181,7 @@ def test_the_latest_started_covering_shift_owns_a_task() -> None:
 
 def test_shift_tasks_by_hand() -> None:
     model = _friday_ward()
-    tasks = tidy_tasks(simulate(model, Streams(1, 0)), model)
+    tasks = tidy_tasks(simulate(model, draw_inputs(model, Streams(1, 0))), model)
     frame = shift_tasks(tasks, model)
     assert list(frame.columns) == TASK_COLUMNS
     got = {(r.task_id, r.shift, r.shift_day): (r.day_type, r.performed_by, r.arrived)
@@ -216,7 +217,7 @@ def _office_ward(**extra: Any) -> WardModel:
 
 def test_a_task_with_no_shift_of_its_group_falls_in_the_nurses_ward_period() -> None:
     model = _office_ward()
-    tasks = tidy_tasks(simulate(model, Streams(1, 0)), model)
+    tasks = tidy_tasks(simulate(model, draw_inputs(model, Streams(1, 0))), model)
     frame = shift_tasks(tasks, model).set_index(["task_id", "shift", "shift_day"])
     letters = frame.loc["brev"]
     assert letters.index.tolist() == [("day", 1), ("evening", 0), ("evening", 1), ("office", 0)]
@@ -242,7 +243,7 @@ def test_without_nurse_groups_the_ward_period_is_every_groups_shift() -> None:
 
 def test_shift_tasks_leave_warmup_out_by_arrival_day() -> None:
     model = _friday_ward()
-    tasks = tidy_tasks(simulate(model, Streams(1, 0)), model, warmup_days=1)
+    tasks = tidy_tasks(simulate(model, draw_inputs(model, Streams(1, 0))), model, warmup_days=1)
     frame = shift_tasks(tasks, model)
     assert frame["arrived"].sum() == int((~tasks["warmup"]).sum()) == 6
     assert set(zip(frame["task_id"], frame["shift_day"], strict=True)) == {

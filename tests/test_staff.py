@@ -17,6 +17,7 @@ import pytest
 from conftest import base_dict
 from scipy import stats
 
+from sim.inputs import draw_absence
 from sim.io.scenario import from_dict
 from sim.model import WardModel, build_model
 from sim.rng import Streams
@@ -37,8 +38,9 @@ def _model(**changes: Any) -> WardModel:
 
 
 def _duties(model: WardModel, seed: int | None = None) -> list[Duty]:
-    streams = None if seed is None else Streams(seed, 0)
-    return model.staffing.duties(model.calendar, streams)
+    absence = None if seed is None else draw_absence(model.staffing, model.calendar,
+                                                     Streams(seed, 0))
+    return model.staffing.duties(model.calendar, absence)
 
 
 def _counts(duties: list[Duty], group: str) -> dict[tuple[str, int], int]:
@@ -237,7 +239,8 @@ def test_absence_differs_between_replications_and_seeds_but_repeats_for_the_same
                    absence={NURSE: 0.3})
 
     def absent(seed: int, replication: int) -> list[bool]:
-        return [d.absent for d in model.staffing.duties(model.calendar, Streams(seed, replication))]
+        absence = draw_absence(model.staffing, model.calendar, Streams(seed, replication))
+        return [d.absent for d in model.staffing.duties(model.calendar, absence)]
 
     assert absent(1, 0) == absent(1, 0)
     assert absent(1, 0) != absent(1, 1)
