@@ -238,6 +238,8 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
             add("nurse_busy_hours_per_week", "nurses", minutes.get(category, 0.0) / 60 / weeks,
                 category=category)
     if len(tk):
+        # only the columns used: splitting every column of the frame per group is slow
+        tk = tk[["group", "category", "wait", "late", "missed", "status"]]
         groups = [(key, "", g) for key, g in tk.groupby("group", sort=False)]
         groups += [("", key, g) for key, g in tk.groupby("category", sort=False)]
         groups.append((ALL, ALL, tk))
