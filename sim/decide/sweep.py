@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,10 @@ DESIGNS = ("lhs", "sobol", "grid", "oat")
 _WHOLE = re.compile(r"^(roster\.|ward\.beds$|calendar\.days$|tasks\.[^.]+\.staff$)")
 #: Multipliers that exist with a default even when a file does not mention them.
 MULTIPLIERS = {"durations.scale": 1.0, "arrivals.scale": 1.0}
+#: Most design points a sweep may have (a Sobol' design of 10 factors at N = 1024 has 12,288).
+MAX_DESIGN_POINTS = 20_000
+#: Longest text of a ``--vary`` quoted back in a message (characters).
+_SHOWN = 60
 
 
 class SweepError(Exception):
@@ -50,23 +55,42 @@ class Factor:
     integer: bool = False
 
 
+def _shown(text: str) -> str:
+    """``repr`` of a user's text, cut to a short excerpt (control characters escaped)."""
+    return repr(_cut(text))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _named(path: str) -> str:
+    """A factor's path as told in a message: short, and quoted only if it is odd."""
+    cut = _cut(path)
+    return cut if cut.isprintable() and " " not in cut else repr(cut)
+
+
 def parse_vary(text: str) -> Factor:
-    """Read ``PATH=LOW:HIGH``."""
+    """Read ``PATH=LOW:HIGH``; LOW and HIGH are finite numbers, LOW below HIGH."""
     path, sep, span = text.partition("=")
     low, sep2, high = span.partition(":")
     if not (sep and sep2 and path.strip()):
-        raise SweepError(f"--vary {text!r}: write it as PATH=LOW:HIGH, e.g. absence.sykepleier=0.02:0.12")
+        raise SweepError(f"--vary {_shown(text)}: write it as PATH=LOW:HIGH, "
+                         "e.g. absence.sykepleier=0.02:0.12")
     try:
         lo, hi = float(low), float(high)
     except ValueError:
-        raise SweepError(f"--vary {text!r}: LOW and HIGH must be numbers") from None
+        raise SweepError(f"--vary {_shown(text)}: LOW and HIGH must be numbers") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise SweepError(f"--vary {_shown(text)}: LOW and HIGH must be finite numbers, "
+                         "such as 0.5:1.5")
     if not lo < hi:
-        raise SweepError(f"--vary {text!r}: LOW ({lo:g}) must be less than HIGH ({hi:g})")
+        raise SweepError(f"--vary {_shown(text)}: LOW ({lo:g}) must be less than HIGH ({hi:g})")
     return Factor(path.strip(), lo, hi)
 
 
 def _step(node: Any, part: str, walked: str) -> Any:
-    """The child ``part`` of a mapping, or of a list of items with ids."""
+    """Return the child ``part`` of a mapping, or of a list of items with ids."""
     if isinstance(node, dict):
         if part in node:
             return node[part]
@@ -78,13 +102,13 @@ def _step(node: Any, part: str, walked: str) -> Any:
         allowed = ids
     else:
         allowed = []
-    where = f" under {walked!r}" if walked else ""
+    where = f" under {_shown(walked)}" if walked else ""
     hint = _suggest(part, allowed) if allowed else ""
-    raise SweepError(f"unknown path: no {part!r}{where}{hint}")
+    raise SweepError(f"unknown path: no {_shown(part)}{where}{hint}")
 
 
 def base_value(raw: dict, path: str) -> tuple[float, bool]:
-    """The numeric value at ``path`` in a scenario mapping, and whether it is a whole number."""
+    """Return the number at ``path`` in a scenario mapping, and whether it is whole."""
     if path in MULTIPLIERS:
         head, key = path.split(".")
         value = raw.get(head, {}).get(key, MULTIPLIERS[path])
@@ -100,12 +124,33 @@ def base_value(raw: dict, path: str) -> tuple[float, bool]:
         raise SweepError(f"{path} has a value per day type; vary {path}.weekday, "
                          f"{path}.weekend or {path}.holiday")
     if isinstance(node, bool) or not isinstance(node, (int, float)):
-        raise SweepError(f"{path}: {node!r} is not a number and cannot be varied")
+        raise SweepError(_not_a_number(_named(path), node))
     return float(node), bool(_WHOLE.match(path))
 
 
+def _not_a_number(path: str, node: Any) -> str:
+    """``PATH is …, not a number`` in a few words (never the whole value), with a hint."""
+    if isinstance(node, list):
+        ids = [str(i["id"]) for i in node if isinstance(i, dict) and "id" in i]
+        first = node[0] if node and isinstance(node[0], dict) else {}
+        fields = [str(k) for k, v in first.items()
+                  if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        hint = f" (e.g. {path}.{ids[0]}.{fields[0]})" if ids and fields else ""
+        return (f"{path} is a list of {len(node)} items, not a number; "
+                f"vary one field of one item{hint}")
+    if isinstance(node, dict):
+        names = [str(k) for k in node]
+        shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
+        return f"{path} holds fields ({shown}), not a number; vary one of them"
+    if isinstance(node, bool):
+        return f"{path} is yes or no, not a number"
+    if node is None:
+        return f"{path} is empty, not a number"
+    return f"{path} is {_shown(str(node))}, not a number"
+
+
 def with_value(raw: dict, path: str, value: float) -> dict:
-    """A copy of ``raw`` with ``path`` set to ``value`` (the input is not modified)."""
+    """Return a copy of ``raw`` with ``path`` set to ``value`` (``raw`` is not modified)."""
     out = copy.deepcopy(raw)
     parts = path.split(".")
     node: Any = out
@@ -136,20 +181,23 @@ def check(raw: dict, factors: list[Factor], source: str) -> list[Factor]:
         try:
             base, integer = base_value(raw, factor.path)
         except SweepError as err:
-            raise SweepError(f"--vary {factor.path}: {err}") from None
+            raise SweepError(f"--vary {_named(factor.path)}: {err}") from None
         if integer and (factor.low != int(factor.low) or factor.high != int(factor.high)):
-            raise SweepError(f"--vary {factor.path}: a whole-number field needs whole LOW and HIGH")
+            raise SweepError(f"--vary {_named(factor.path)}: a whole-number field needs whole "
+                             "LOW and HIGH")
         for end in (factor.low, factor.high):
             try:
-                build_model(from_dict(with_value(raw, factor.path, _cast(end, integer)), source), source)
+                point = with_value(raw, factor.path, _cast(end, integer))
+                build_model(from_dict(point, source), source)
             except ScenarioError as err:
-                raise SweepError(f"--vary {factor.path}={end:g} makes the scenario invalid: {err}") from None
+                raise SweepError(f"--vary {_named(factor.path)}={end:g} makes the scenario invalid: "
+                                 f"{err}") from None
         out.append(Factor(factor.path, factor.low, factor.high, base, integer))
     return out
 
 
 def point_scenario(raw: dict, factors: list[Factor], values: list[float]) -> dict:
-    """The scenario mapping of one design point."""
+    """Return the scenario mapping of one design point."""
     point = raw
     for factor, value in zip(factors, values, strict=True):
         point = with_value(point, factor.path, _cast(value, factor.integer))
@@ -163,7 +211,8 @@ def check_points(raw: dict, factors: list[Factor], values: np.ndarray, source: s
             build_model(from_dict(point_scenario(raw, factors, list(row)), source), source)
         except ScenarioError as err:
             where = ", ".join(f"{f.path}={v:g}" for f, v in zip(factors, row, strict=True))
-            raise SweepError(f"design point {i} ({where}) makes the scenario invalid: {err}") from None
+            raise SweepError(f"design point {i} ({where}) makes the scenario invalid: "
+                             f"{err}") from None
 
 
 def _cast(value: float, integer: bool) -> float | int:
@@ -177,9 +226,8 @@ def design(kind: str, factors: list[Factor], points: int, seed: int) -> np.ndarr
     ``points`` base rows (N·(d+2) rows, SALib); ``grid``: ``points`` levels per factor;
     ``oat``: the base point, then each factor alone over ``points`` levels.
     """
-    if points < 2:
-        raise SweepError(f"--points must be 2 or more, got {points}")
     d = len(factors)
+    check_size(kind, d, points)
     low = np.array([f.low for f in factors])
     high = np.array([f.high for f in factors])
     if kind == "lhs":
@@ -209,20 +257,43 @@ def design(kind: str, factors: list[Factor], points: int, seed: int) -> np.ndarr
     return values
 
 
+def design_size(kind: str, factors: int, points: int) -> int:
+    """Count the design points (rows) of a design, without making it."""
+    sizes = {"lhs": points, "sobol": points * (factors + 2), "grid": points ** factors,
+             "oat": 1 + factors * points}
+    if kind not in sizes:
+        raise SweepError(f"--design {_shown(kind)}: choose one of {', '.join(DESIGNS)}")
+    return sizes[kind]
+
+
+def check_size(kind: str, factors: int, points: int) -> int:
+    """Refuse fewer than 2 ``--points`` or a design of more than :data:`MAX_DESIGN_POINTS`."""
+    if points < 2:
+        raise SweepError(f"--points must be 2 or more, got {points}")
+    size = design_size(kind, factors, points)
+    if size > MAX_DESIGN_POINTS:
+        shown = f"{size:,}" if size < 10**15 else f"about 10^{len(str(size)) - 1}"
+        raise SweepError(f"--design {kind} --points {points} with {factors} factor(s) makes "
+                         f"{shown} design points; at most {MAX_DESIGN_POINTS:,} can be run – "
+                         "give fewer --points")
+    return size
+
+
 def _problem(factors: list[Factor]) -> dict:
     return {"num_vars": len(factors), "names": [f.path for f in factors],
             "bounds": [[f.low, f.high] for f in factors]}
 
 
 def headline(kpis: pd.DataFrame) -> pd.DataFrame:
-    """The KPIs of a sweep: whole-ward and per-group values, not broken down further."""
+    """Select the KPIs of a sweep: whole-ward and per-group values, not broken down further."""
     sel = ((kpis["shift"] == ALL) & (kpis["day_type"] == ALL) & (kpis["interval"] == ALL)
            & kpis["category"].isin(["", ALL]))
     return kpis[sel]
 
 
 def run_point(raw: dict, source: str, index: int, values: list[float], factors: list[Factor],
-              replications: int, seed: int, warmup_days: int, days: int | None) -> tuple[int, pd.DataFrame]:
+              replications: int, seed: int, warmup_days: int,
+              days: int | None) -> tuple[int, pd.DataFrame]:
     """Simulate one design point; returns its index and per-replication headline KPIs."""
     model = build_model(from_dict(point_scenario(raw, factors, values), source), source, days=days)
     frames = [headline(run_one(model, seed, r, warmup_days, detail=False).kpis)
