@@ -8,19 +8,34 @@ left behind.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 
 from sim import __version__
 from sim.cli.assess import cmd_assess
 from sim.cli.calibrate import add_calibrate
-from sim.cli.common import Parser, UsageError, add_common
+from sim.cli.common import (
+    FOLDER_EVENTS,
+    MAX_POINTS,
+    Parser,
+    UsageError,
+    add_common,
+    exit_code,
+    one_line,
+    share,
+    stop_signals,
+    stopped_line,
+    whole,
+)
 from sim.cli.compare import cmd_compare
 from sim.cli.run import cmd_run, cmd_validate
 from sim.cli.sweep import cmd_sweep
 from sim.cli.workbook import add_workbook
 from sim.decide.sweep import DESIGNS, SweepError
-from sim.i18n import ENGLISH, LANGUAGES
+from sim.i18n import LANGUAGES, Messages
 from sim.io.errors import ScenarioError
+from sim.io.results import OutFolderError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                          help="baseline file first, then one or more variants")
     add_common(compare)
-    compare.add_argument("--max-utilisation", type=float, default=0.85,
+    compare.add_argument("--max-utilisation", type=share, default=0.85,
                          help="flag groups and intervals above this utilisation (default 0.85)")
     compare.add_argument("--detail", action="store_true", help="also write one row per task")
     compare.add_argument("--independent-streams", action="store_true",
@@ -57,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a numeric field and its range; repeat for more factors")
     sweep.add_argument("--design", choices=DESIGNS, default="lhs",
                        help="lhs (default), sobol, grid or oat (one at a time, for a tornado)")
-    sweep.add_argument("--points", type=int, default=16,
+    sweep.add_argument("--points", type=whole(2, MAX_POINTS), default=16,
                        help="design points (lhs), base points (sobol), levels per factor (grid, oat)")
     add_common(sweep)
     sweep.add_argument("--resume", action="store_true",
@@ -85,16 +100,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``wardsim`` command; returns the exit code."""
-    try:
-        args = build_parser().parse_args(argv)
-        return args.func(args)
-    except (ScenarioError, UsageError, SweepError) as err:
-        print(f"wardsim: error: {err}", file=sys.stderr)
-        return 2
-    except FileExistsError as err:
-        print(f"wardsim: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("wardsim: " + ENGLISH("cli.interrupted"), file=sys.stderr)
-        return 130
+    """Entry point of the ``wardsim`` command; returns the exit code.
+
+    0 done, 2 a problem with the input (one line on stderr, nothing left behind), 130 after
+    Ctrl-C and 143 after SIGTERM (one line saying what was removed or kept).
+    """
+    FOLDER_EVENTS.clear()
+    for stream in (sys.stdout, sys.stderr):  # a path that is not UTF-8 must not crash a print
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="backslashreplace")
+    args = None
+    with stop_signals():
+        try:
+            args = build_parser().parse_args(argv)
+            return args.func(args)
+        except (ScenarioError, UsageError, SweepError, OutFolderError, FileExistsError) as err:
+            return _error(str(err))
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM / SIGHUP as Terminated
+            msg = Messages(getattr(args, "lang", None) or "en")
+            print("wardsim: " + one_line(stopped_line(stop, msg)), file=sys.stderr)
+            return exit_code(stop)
+        except OSError as err:  # the disk or the system, while writing results
+            where = f" ({err.filename})" if err.filename else ""
+            return _error(f"{(err.strerror or str(err)).lower()}{where}")
+
+
+def _error(text: str) -> int:
+    print(f"wardsim: error: {one_line(text)}", file=sys.stderr)
+    return 2

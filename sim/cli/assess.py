@@ -18,6 +18,7 @@ from sim.cli.common import (
     check_executor,
     expand_sources,
     labels_of,
+    notifier,
     out_folder,
     simulate_into,
     workers_of,
@@ -95,13 +96,14 @@ def _simulator(args: argparse.Namespace, bar: tqdm):
 
 def cmd_assess(args: argparse.Namespace) -> int:
     """Run the scenarios with common random numbers, judge every shift, write the report."""
+    folder = out_folder(args, "assess")
     items = load_assessed(args)
     msg = Messages(args.lang or items[0].scenario.language or "en")
     check_executor(args)
     models, labels = [i.model for i in items], [i.label for i in items]
-    with AtomicFolder(out_folder(args, "assess")) as top:
+    with AtomicFolder(folder, notify=notifier(msg)) as top:
         results = [simulate_into(i.model, i.path, args.seed, args, top.tmp / i.label, args.detail,
-                                 by_shift=True) for i in items]
+                                 by_shift=True, msg=msg) for i in items]
         comparison = freed = None
         if len(items) > 1:
             comparison, freed, _, _ = write_comparison(top.tmp, results, models, labels, 0.85)

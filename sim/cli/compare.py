@@ -16,6 +16,7 @@ from sim.cli.common import (
     expand_sources,
     labels_of,
     messages,
+    notifier,
     out_folder,
     scenario_model,
     simulate_into,
@@ -45,11 +46,10 @@ def write_comparison(folder: Path, results: list[Results], models: list[WardMode
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run every scenario with the same streams and compare each with the first."""
+    folder = out_folder(args, "compare")
     args.scenarios = expand_sources(args.scenarios)  # a workbook with a proposal holds two
     if len(args.scenarios) < 2:
         raise UsageError("compare needs a baseline and at least one variant")
-    if not 0 < args.max_utilisation <= 1:
-        raise UsageError(f"--max-utilisation must be between 0 and 1, got {args.max_utilisation}")
     labels = labels_of(args.scenarios)
     check_executor(args)
     loaded = [scenario_model(p, args.days, args.warmup_days) for p in args.scenarios]
@@ -59,8 +59,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seeds = [args.seed if not args.independent_streams or i == 0 else
              int(np.random.SeedSequence([args.seed, i]).generate_state(1)[0])
              for i in range(len(models))]
-    with AtomicFolder(out_folder(args, "compare")) as top:
-        results = [simulate_into(model, path, seed, args, top.tmp / label, args.detail)
+    with AtomicFolder(folder, notify=notifier(msg)) as top:
+        results = [simulate_into(model, path, seed, args, top.tmp / label, args.detail, msg=msg)
                    for model, path, seed, label in zip(models, args.scenarios, seeds, labels, strict=True)]
         comparison, freed, busy, worse = write_comparison(top.tmp, results, models, labels,
                                                           args.max_utilisation)

@@ -31,10 +31,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Simulate, write results atomically, print the summary tables."""
+    folder = out_folder(args, Path(args.scenario).stem)
     scenario, model = scenario_model(args.scenario, args.days, args.warmup_days)
     msg = messages(args, scenario)
     check_executor(args)
-    folder = out_folder(args, Path(args.scenario).stem)
 
     def report(tmp: Path, results: Results) -> None:
         meta = {"seed": args.seed, "replications": args.replications,
@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_report(tmp / "report.html", "run", [args.scenario], [model], [results], msg, meta)
 
     results = simulate_into(model, args.scenario, args.seed, args, folder, not args.no_detail,
-                            extra=report if args.report else None)
+                            extra=report if args.report else None, msg=msg)
     print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed,
                      msg=msg))
     files = "tasks.parquet, staff.parquet, summary.csv, replications.csv, run.json"
