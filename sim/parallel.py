@@ -171,7 +171,8 @@ def _dask(fn: Callable[..., Any], jobs: Sequence[tuple], scheduler: str | None) 
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - depends on the installation
-        raise RuntimeError("the dask executor needs the dask extra: pip install 'wardsim[dask]'") from None
+        raise RuntimeError("the dask executor needs the dask extra: "
+                           "pip install 'wardsim[dask]'") from None
     if not scheduler:
         raise RuntimeError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     with Client(scheduler) as client:  # closing it releases what is left on the cluster
