@@ -633,8 +633,9 @@ def test_minutes_of_a_group_must_be_above_zero(minutes: float) -> None:
 def test_minutes_that_are_neither_a_number_nor_a_mapping(minutes: Any) -> None:
     raw = base_dict()
     _task(raw)["minutes"] = minutes
+    written = "true" if minutes is True else repr(minutes)  # as the file reads: YAML's true
     _assert_clear(_error(raw), SOURCE, "tasks.stell.minutes", "a number", "per staff group",
-                  f"{NURSE}: 6", repr(minutes))
+                  f"{NURSE}: 6", written)
 
 
 def test_unknown_group_in_duration_by_group_suggests_the_closest_group() -> None:

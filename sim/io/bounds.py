@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
-from sim.io.errors import quoted
+from sim.io.errors import quoted, shown
 
 #: Most items in a scenario's lists and mappings.
 MAX_TASKS = 10_000
@@ -32,14 +32,9 @@ MAX_DESCRIPTION_CHARS = 10_000
 
 
 def _text(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
-
-
-def _yaml_word(value: Any) -> str:
-    """How a value reads in the file: yes/no as true/false, None as null."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else quoted(value)
+    if isinstance(x, int) and not abs(x) < 10**15:
+        return f"{x:.3g}"
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
 def number(low: float, high: float, *, above: bool = False, below: bool = False,
@@ -63,7 +58,7 @@ def number(low: float, high: float, *, above: bool = False, below: bool = False,
 
     def before(value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError(f"{rule}, not yes/no or true/false (got {_yaml_word(value)})")
+            raise ValueError(f"{rule}, not yes/no or true/false (got {shown(value)})")
         if isinstance(value, (int, float)):
             if not inside(value):
                 raise ValueError(f"{rule} (got {_text(value) if math.isfinite(value) else value})")
@@ -90,7 +85,7 @@ def _no_number(what: str, example: str) -> Any:
     def check(value: Any) -> Any:
         if isinstance(value, bool) or isinstance(value, (int, float)):
             raise ValueError(f"must be {what} such as {example}; put it in quotes if it is "
-                             f'meant as text ("{_yaml_word(value)}") (got {_yaml_word(value)})')
+                             f'meant as text ("{shown(value)}") (got {shown(value)})')
         return value
     return check
 

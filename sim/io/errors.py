@@ -33,10 +33,9 @@ def short(value: Any, limit: int = 60) -> str:
 def quoted(value: Any, limit: int = 60) -> str:
     """``repr``-like quoting of a value from a file, cut to a short excerpt."""
     if isinstance(value, str):
-        return repr(value) if len(value) <= limit and value == printable(value) else \
-            repr(short(value, limit))
-    text = repr(value)
-    return short(text, limit)
+        text = value if len(value) <= limit else value[: limit - 1] + "…"
+        return printable(repr(text))
+    return short(repr(value), limit)
 
 
 def shown(value: Any, limit: int = 60) -> str:

@@ -76,6 +76,16 @@ FIELD_EXAMPLES: dict[str, str] = {
     "holidays": "[17]",
     "day_types": "[weekday, weekend]",
 }
+#: What to give instead of an empty list or mapping, by its key.
+TOO_SHORT: dict[str, str] = {
+    "when": 'give at least one interval and its rate, such as {"07-09": 0.5}: a task with no '
+            "rates never comes",
+    "at": 'give at least one clock time, such as ["08:00"]: a task with no times never comes',
+    "day_types": "give at least one day type, such as [weekday]: with none the task never comes",
+    "tasks": "list at least one task",
+    "groups": "list at least one staff group",
+    "intervals": "list intervals that cover the day, or leave `intervals` out for the default six",
+}
 #: Which error to tell when several are equally specific (lower first).
 _PREFERENCE = {"value_error": 0, "literal_error": 1, "enum": 1, "missing": 2, "extra_forbidden": 3}
 _ID = re.compile(r"\w{1,64}")
@@ -102,6 +112,10 @@ def to_scenario_error(err: ValidationError, raw: Any, source: str, root: type[Ba
     if kind in ("literal_error", "enum"):
         expected = ctx.get("expected") or best["msg"].removeprefix("Input should be ")
         return ScenarioError(source, field, f"{shown(given)} is not allowed; use {expected}")
+    if kind == "too_short":
+        names = [k for k in reversed(best["loc"]) if isinstance(k, str) and k in TOO_SHORT]
+        if names:
+            return ScenarioError(source, field, TOO_SHORT[names[0]])
     if kind in ("value_error", "assertion_error"):
         return ScenarioError(source, field, str(best["msg"]).removeprefix("Value error, ")
                              .removeprefix("Assertion failed, "))

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.calendar import WEEKDAYS, parse_clock
+from sim.io.errors import shown
 from sim.io.bounds import (
     MAX_CERTIFICATIONS,
     MAX_CLOCK_TIMES,
@@ -88,7 +89,7 @@ def _span(value: str) -> str:
     """A span whose start equals its end would silently be a whole day: refuse it."""
     start, sep, end = value.partition("-")
     if sep and _same_clock(start, end):
-        raise ValueError(f"{value!r} starts and ends at the same time; for the whole day write "
+        raise ValueError(f"{shown(value)} starts and ends at the same time; for the whole day write "
                          '"00:00-24:00"')
     return value
 
@@ -101,13 +102,13 @@ def _certified(value: Any) -> Any:
     """``all``, a whole number of people per shift, or a share between 0 and 1."""
     rule = "give `all`, a whole number per shift (0 to 100) or a share between 0 and 1, such as 0.5"
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"{rule} (got {'true' if value is True else 'false' if value is False else value!r})")
+        raise ValueError(f"{rule} (got {shown(value)})")
     if isinstance(value, str):
         if value != "all":
-            raise ValueError(f"{rule} (got {value!r})")
+            raise ValueError(f"{rule} (got {shown(value)})")
         return value
     if not (0 <= value <= 1 or (float(value).is_integer() and 1 < value <= 100)):
-        raise ValueError(f"{rule} (got {value!r})")
+        raise ValueError(f"{rule} (got {shown(value)})")
     return value
 
 
@@ -122,7 +123,7 @@ TriangleMinutes = number(0, 1440, unit="minutes")
 def _strict_bool(value: Any) -> Any:
     """``true``/``false`` (YAML's yes/no too), never a number or a word such as "ja"."""
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {repr(value)[:60]})")
+        raise ValueError(f"must be true or false (got {shown(value)})")
     return value
 
 
@@ -170,8 +171,7 @@ def _roster_shape(value: Any) -> Any:
     """A roster entry is a head count or a mapping shift -> head count; say so otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
         raise ValueError("give a head count around the clock (a whole number from 0 to 100) or "
-                         "one per shift, such as {day: 5, evening: 4, night: 2} (got "
-                         f"{'true' if value is True else 'false' if value is False else repr(value)[:60]})")
+                         f"one per shift, such as {{day: 5, evening: 4, night: 2}} (got {shown(value)})")
     return value
 
 
@@ -213,7 +213,7 @@ class ShiftSpec(_Frozen):
     @model_validator(mode="after")
     def _length(self) -> ShiftSpec:
         if _same_clock(self.start, self.end):
-            raise ValueError(f"start and end are both {self.start!r}, which would be a shift of "
+            raise ValueError(f"start and end are both {shown(self.start)}, which would be a shift of "
                              'no length: for round the clock write start "00:00", end "24:00", '
                              "or give the group a plain head count in `roster`")
         return self
@@ -232,7 +232,7 @@ class DurationSpec(_Frozen):
 def _spread_shape(value: Any) -> Any:
     if not isinstance(value, (dict, BaseModel)):
         raise ValueError("give the group's spread as a mapping of duration keys, such as "
-                         f"{{cv: 0.8}} or {{distribution: gamma, cv: 0.3}} (got {value!r})")
+                         f"{{cv: 0.8}} or {{distribution: gamma, cv: 0.3}} (got {shown(value)})")
     return value
 
 
@@ -277,9 +277,14 @@ class DispatchSpec(_Frozen):
 
 def _minutes_shape(value: Any) -> Any:
     """`minutes` is a number or a mapping group -> number; say so for anything else."""
+    if isinstance(value, str):  # YAML 1.1 reads 1e3 (no dot) as text
+        try:
+            return float(value)
+        except ValueError:
+            pass
     if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
         raise ValueError("give the estimated minutes as a number, or per staff group as a "
-                         f"mapping such as {{sykepleier: 6, helsefagarbeider: 8}} (got {value!r})")
+                         f"mapping such as {{sykepleier: 6, helsefagarbeider: 8}} (got {shown(value)})")
     return value
 
 

@@ -31,7 +31,7 @@ from yaml import events, nodes
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from sim.io.errors import ScenarioError, short
+from sim.io.errors import ScenarioError, quoted, short
 
 #: Largest scenario file read (a real ward's file is well under 100 KB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -43,6 +43,7 @@ MAX_VALUES = 1_000_000
 MAX_KEY_CHARS = 200
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 
 
 def read_text(path: Path, file: str) -> str:
@@ -106,6 +107,8 @@ def _yaml_error(err: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioErro
     mark = err.problem_mark or err.context_mark
     where = f"line {mark.line + 1}" if mark is not None else ""
     problem = err.problem or err.context or "cannot be read"
+    if "nesting depth" in problem:
+        return ScenarioError(file, where, f"nests more than {MAX_DEPTH} levels deep; a scenario needs only a few")
     if mark is not None and "cannot start any token" in problem:
         lines = text.splitlines()
         line = lines[mark.line] if mark.line < len(lines) else ""
@@ -139,6 +142,7 @@ class _Composer:
         self.open: set[int] = set()  # ids of anchored collections not finished yet
         self.size: dict[int, tuple[int, int]] = {}  # anchored node -> (values, height)
         self.values = 0
+        self.tags: dict[tuple[str, Any], str] = {}  # resolved tags of short plain scalars
 
     def fail(self, mark: Any, message: str) -> ScenarioError:
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -192,7 +196,12 @@ class _Composer:
     def _scalar(self, event: events.ScalarEvent) -> nodes.ScalarNode:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(nodes.ScalarNode, event.value, event.implicit)
+            key = (event.value, event.implicit)
+            tag = self.tags.get(key) if len(event.value) <= 64 else None
+            if tag is None:
+                tag = self.resolver.resolve(nodes.ScalarNode, event.value, event.implicit)
+                if len(event.value) <= 64 and len(self.tags) < 50_000:
+                    self.tags[key] = tag
         node = nodes.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         self._count(1, event)
         if event.anchor is not None:
@@ -244,16 +253,20 @@ class _Composer:
         if len(key.value) > MAX_KEY_CHARS:
             raise self.fail(key.start_mark, f"a key of {len(key.value):,} characters "
                             f"({short(key.value, 40)}); keys are short names")
-        try:
-            constructor = self.keys.yaml_constructors.get(key.tag)
-            value = constructor(self.keys, key) if constructor is not None else key.value
-            hash(value)
-        except (yaml.YAMLError, TypeError, ValueError, OverflowError):
-            value = (key.tag, key.value)
+        if key.tag == _STR:
+            value: Any = key.value
+        else:
+            try:
+                constructor = self.keys.yaml_constructors.get(key.tag)
+                value = constructor(self.keys, key) if constructor is not None else key.value
+                hash(value)
+            except (yaml.YAMLError, TypeError, ValueError, OverflowError):
+                value = (key.tag, key.value)
         line = key.start_mark.line + 1
         first = seen.get(value)  # equal as Python keys: what the built mapping would merge
         if first is not None:
+            earlier = "earlier on the same line" if first == line else f"first on line {first}"
             raise ScenarioError(self.file, f"line {line}",
-                                f"the key {short(key.value, 40)!r} is given twice in the same "
-                                f"mapping (first on line {first}); keep one")
+                                f"the key {quoted(key.value, 40)} is given twice in the same "
+                                f"mapping ({earlier}); keep one")
         seen[value] = line
