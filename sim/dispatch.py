@@ -53,15 +53,14 @@ class DispatchPolicy:
 
     rule: str = "glide"
     glide_after: float = 10.0
+    #: Whether a broader group may ever take a narrower group's task (the plan's view);
+    #: follows from the rule (a field, not a property: the dispatch reads it often).
+    broader_may_take: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ValueError(f"unknown dispatch rule {self.rule!r}: choose one of {RULES}")
-
-    @property
-    def broader_may_take(self) -> bool:
-        """Whether a broader group may ever take a narrower group's task (the plan's view)."""
-        return self.rule == "glide"
+        object.__setattr__(self, "broader_may_take", self.rule == "glide")
 
     def may_glide(self, job: Job, now: float) -> bool:
         """Whether a broader group may take ``job`` at ``now``.
@@ -70,7 +69,7 @@ class DispatchPolicy:
         it). Compared with the glide timer's own sum ``arrival + glide_after``: ``now -
         arrival`` can round below ``glide_after`` at the very instant the timer fires.
         """
-        return self.rule == "glide" and now >= job.arrival + self.glide_after
+        return self.broader_may_take and now >= job.arrival + self.glide_after
 
     def wake_after(self, task: TaskType) -> float | None:
         """Minutes after an unstarted instance of ``task`` arrives until someone new may take it.
@@ -186,9 +185,9 @@ def assign(
     # Only jobs someone free may take: of a group with a free member, or due to glide to a
     # broader one. Both sets only shrink as members are matched, so the loop's own checks
     # remain; this just spares it the rest of the queue.
-    glide = policy.broader_may_take
+    glide, may_glide = policy.broader_may_take, policy.may_glide
     candidates = [job for job in waiting if job.task.group in groups
-                  or (glide and job.task.group > broadest and policy.may_glide(job, now))]
+                  or (glide and job.task.group > broadest and may_glide(job, now))]
     passes = (True, False) if glide else (True,)
     for _, block in groupby(candidates, _priority):
         left = list(block)
@@ -202,7 +201,7 @@ def assign(
                     if group not in groups:
                         rest.append(job)
                         continue
-                elif not policy.may_glide(job, now):
+                elif not may_glide(job, now):
                     break  # the rest of this priority arrived later still
                 elif broadest >= group:
                     continue
