@@ -3,16 +3,19 @@
 Times one replication of ``scenarios/hnt_medisin_baseline.yaml`` over ``--days`` days
 (default 7) in two ways and prints tasks per second for both and their ratio:
 
-(a) wardsim: :func:`sim.engine.simulate` (engine only: draws the roster, absences and
-    arrivals, runs the SimPy model, returns the event log), and, separately, the full
-    :func:`sim.experiment.run_one` (the engine plus tidy task/staff frames and KPIs);
+(a) wardsim: :func:`sim.inputs.draw_inputs` then :func:`sim.engine.simulate` (engine
+    only: draws the absences, arrivals and call-bell streams, runs the SimPy model on
+    them, returns the event log), shown also as its two parts – ``simulate`` alone on
+    inputs drawn once is an optimiser's inner loop, one draw serving every roster – and,
+    separately, the full :func:`sim.experiment.run_one` (the engine plus tidy task/staff
+    frames and KPIs);
 (b) bare SimPy: the same arrivals – the same arrival times, task groups and inherent
     durations, drawn by :func:`sim.catalogue.open_arrivals` from the same
     :class:`~sim.rng.Streams` – fed to one ``simpy.Resource`` per staff group whose capacity
     is the group's mean head count on duty over the horizon (rounded, at least 1), one
     process per task (request, timeout(duration), release), no priorities, no shifts, no
     gliding, no two-person crews, no metrics. Its time includes drawing the arrivals
-    (wardsim's ``simulate`` draws them too); the SimPy run alone is shown as well.
+    (as wardsim's first row does); the SimPy run alone is shown as well.
 
 Call bells (``repeat: after_done``, the finite-source ``ta_klokke``) cannot be drawn
 up front; by default the bare model gets an open Poisson stream with the same mean rate
@@ -25,7 +28,7 @@ table gives the best wall and CPU time (``time.process_time``) of each, as ``tim
 does, tasks per CPU second, the ratio to the bare model from the best times, and the
 median over rounds of the ratio within a round (steadier on a busy machine). No assertion
 is made on timings. ``--profile`` prints ``cProfile``'s top 15 entries by cumulative and
-by own time over one ``simulate`` and one ``run_one``.
+by own time over one ``draw_inputs`` + ``simulate`` and one ``run_one``.
 
 Usage::
 
@@ -50,6 +53,7 @@ import simpy
 from sim.catalogue import open_arrivals, poisson_times
 from sim.engine import simulate
 from sim.experiment import run_one
+from sim.inputs import draw_absence, draw_inputs
 from sim.io.scenario import load
 from sim.io.schema import Scenario
 from sim.model import WardModel, build_model
@@ -93,7 +97,8 @@ def capacities(model: WardModel, streams: Streams) -> list[int]:
     """Per group: mean head count on duty over the horizon (absences drawn), rounded, >= 1."""
     horizon = model.calendar.horizon
     minutes = [0.0] * len(model.group_ids)
-    for duty in model.staffing.duties(model.calendar, streams):
+    absence = draw_absence(model.staffing, model.calendar, streams)
+    for duty in model.staffing.duties(model.calendar, absence):
         if not duty.absent:
             minutes[duty.group] += min(duty.end, horizon) - duty.start
     return [max(1, round(m / horizon)) for m in minutes]
@@ -142,7 +147,10 @@ def timings(repeat: int,
 
 def profile(model: WardModel, seed: int, top: int = 15) -> None:
     """Print the top entries of one simulate and one run_one, by cumulative and own time."""
-    for label, call in (("sim.engine.simulate", lambda: simulate(model, Streams(seed, 0))),
+    def engine() -> object:
+        return simulate(model, draw_inputs(model, Streams(seed, 0)))
+
+    for label, call in (("draw_inputs + sim.engine.simulate", engine),
                         ("sim.experiment.run_one", lambda: run_one(model, seed, 0))):
         profiler = cProfile.Profile()
         profiler.runcall(call)
@@ -174,8 +182,20 @@ def main(argv: list[str] | None = None) -> int:
         return Streams(args.seed, 0)
 
     def engine() -> int:
-        log = simulate(model, streams())
+        log = simulate(model, draw_inputs(model, streams()))
         return len(log.started) + len(log.unstarted)
+
+    inputs = draw_inputs(model, streams())
+    first = simulate(model, inputs)  # the call bells' blocks are drawn once, on first use
+    n_tasks = len(first.started) + len(first.unstarted)
+
+    def engine_run() -> int:
+        log = simulate(model, inputs)
+        return len(log.started) + len(log.unstarted)
+
+    def engine_draw() -> int:
+        draw_inputs(model, streams())
+        return n_tasks  # its share of the time per task of the whole run
 
     def full() -> int:
         return len(run_one(model, args.seed, 0).tasks)
@@ -193,9 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         return len(draw_arrivals(model, streams())[0])
 
     load_before = os.getloadavg()[0]
-    labels = ["wardsim simulate (engine only)", "wardsim run_one (+ frames, KPIs)",
+    labels = ["wardsim draw_inputs + simulate", "  of which simulate on drawn inputs",
+              "  of which draw_inputs", "wardsim run_one (+ frames, KPIs)",
               "bare SimPy (draw + run)", "  of which SimPy run only", "  of which drawing arrivals"]
-    rows = timings(args.repeat, [engine, full, bare, bare_run, draw_only])
+    rows = timings(args.repeat, [engine, engine_run, engine_draw, full, bare, bare_run, draw_only])
     bells = "left out of both" if args.no_call_bells else \
         "wardsim: finite-source call bells; bare: Poisson with the same mean rate"
     print(f"{Path(args.scenario).name}: {args.days} days, seed {args.seed}, best of "
@@ -203,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bare SimPy capacity per group (mean head count on duty): "
           f"{dict(zip(model.group_ids, capacity, strict=True))}")
     print(f"{os.cpu_count()} cores, 1-min load average before start {load_before:.2f}\n")
-    bare_cpus, bare_n = rows[2][1], rows[2][2]
+    bare_cpus, bare_n = rows[4][1], rows[4][2]
     bare_rate = bare_n / min(bare_cpus)
     print(f"{'':34} {'tasks':>6} {'wall s':>8} {'CPU s':>8} {'tasks/CPU s':>12} {'ratio':>6} "
           f"{'median':>7}")
