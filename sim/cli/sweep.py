@@ -34,6 +34,8 @@ from sim.report.text import sweep_header, sweep_report
 
 #: A finished point's file in the partial folder's ``points/`` (anything else is ignored).
 POINT_FILE = re.compile(r"point-(\d{6})\.parquet")
+#: A point file being written (replaced into place when complete).
+PART_FILE = re.compile(r"point-\d{6}\.tmp")
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -115,17 +117,27 @@ def finished_points(parts: Path, count: int, msg: Messages) -> set[int]:
     done = set()
     for path in sorted(parts.iterdir()):
         match = POINT_FILE.fullmatch(path.name)
-        if not match or int(match[1]) >= count or not path.is_file():
+        if PART_FILE.fullmatch(path.name):  # a write cut short: it would be in the way
+            _remove(path)
+        if not match or int(match[1]) >= count:
             continue
         index = int(match[1])
         try:
-            frame = pd.read_parquet(path)
-            good = len(frame) > 0 and "point" in frame.columns and (frame["point"] == index).all()
+            frame = pd.read_parquet(path) if path.is_file() and not path.is_symlink() else None
+            good = frame is not None and len(frame) > 0 and "point" in frame.columns \
+                and bool((frame["point"] == index).all())
         except Exception:  # noqa: BLE001 - any unreadable file is a damaged point
             good = False
         if good:
             done.add(index)
         else:
             print("wardsim: " + msg("cli.damaged_point", file=path), file=sys.stderr)
-            path.unlink()
+            _remove(path)
     return done
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
