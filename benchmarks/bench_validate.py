@@ -39,7 +39,7 @@ BASELINE = ROOT / "scenarios" / "hnt_medisin_baseline.yaml"
 
 
 def scenario_with(n: int) -> dict[str, Any]:
-    """The example ward with its tasks repeated to ``n``, at the same total work."""
+    """Return the example ward with its tasks repeated to ``n``, at the same total work."""
     raw = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
     tasks = raw["tasks"]
     share = len(tasks) / n
@@ -95,7 +95,8 @@ def main() -> None:
     print(f"{'step':<10} {opts.tasks // 4:>8,} tasks {opts.tasks:>8,} tasks   ratio")
     print(f"{'file MB':<10} {small['size_mb']:>14.2f} {large['size_mb']:>14.2f}")
     for step in ("read", "validate", "build", "coverage"):
-        print(f"{step:<10} {small[step]:>13.2f}s {large[step]:>13.2f}s {large[step] / small[step]:>7.1f}")
+        ratio = large[step] / small[step]
+        print(f"{step:<10} {small[step]:>13.2f}s {large[step]:>13.2f}s {ratio:>7.1f}")
     total = sum(large[s] for s in ("read", "validate"))
     print(f"read + validate at {opts.tasks:,} tasks: {total:.2f} s; with build and coverage "
           f"(all of `wardsim validate`): {total + large['build'] + large['coverage']:.2f} s")

@@ -269,7 +269,7 @@ def test_own_intervals_must_not_overlap() -> None:
 
 def test_absence_must_be_a_probability() -> None:
     raw = base_dict(absence={"sykepleier": 1.0})
-    _assert_clear(_error(raw), SOURCE, "absence.sykepleier", "between 0 and 1")
+    _assert_clear(_error(raw), SOURCE, "absence.sykepleier", "at least 0 and less than 1", "1.0")
 
 
 def test_when_and_at_together_are_refused() -> None:

@@ -9,7 +9,6 @@ are anything but letters, digits and ``_``.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any
 
@@ -37,9 +36,16 @@ def _text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
+def _got(value: float) -> str:
+    """Show a number as the file wrote it (1.0 stays 1.0), a huge whole number short."""
+    if isinstance(value, int) and not abs(value) < 10**15:
+        return f"{value:.3g}"
+    return repr(value)
+
+
 def number(low: float, high: float, *, above: bool = False, below: bool = False,
            whole: bool = False, unit: str = "") -> Any:
-    """A number type from ``low`` to ``high`` (``above``/``below``: that end not included).
+    """Return a number type from ``low`` to ``high`` (``above``/``below``: that end left out).
 
     Refuses yes/no (YAML's booleans), infinity and NaN, and for ``whole`` a fraction.
     """
@@ -48,29 +54,30 @@ def number(low: float, high: float, *, above: bool = False, below: bool = False,
     if above:
         span = f"greater than {_text(low)} and at most {_text(high)}{unit}"
     elif below:
-        span = f"between {_text(low)} and {_text(high)}{unit}, less than {_text(high)}"
+        span = f"of at least {_text(low)} and less than {_text(high)}{unit}"
     else:
         span = f"between {_text(low)} and {_text(high)}{unit}"
     rule = f"must be {kind} {span}"
 
     def inside(value: float) -> bool:
-        return (low < value if above else low <= value) and (value < high if below else value <= high)
+        over = low < value if above else low <= value
+        return over and (value < high if below else value <= high)
 
     def before(value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError(f"{rule}, not yes/no or true/false (got {shown(value)})")
         if isinstance(value, (int, float)):
             if not inside(value):
-                raise ValueError(f"{rule} (got {_text(value) if math.isfinite(value) else value})")
+                raise ValueError(f"{rule} (got {_got(value)})")
             if whole and isinstance(value, float):
                 if not value.is_integer():
-                    raise ValueError(f"{rule} (got {value!r})")
+                    raise ValueError(f"{rule} (got {_got(value)})")
                 return int(value)
         return value
 
     def after(value: float) -> float:
         if not inside(value):  # a number given as text, such as "inf"
-            raise ValueError(f"{rule} (got {value!r})")
+            raise ValueError(f"{rule} (got {_got(value)})")
         return value
 
     return Annotated[int if whole else float, BeforeValidator(before), AfterValidator(after)]
@@ -117,7 +124,8 @@ def _description(value: str) -> str:
     if len(value) > MAX_DESCRIPTION_CHARS:
         raise ValueError(f"is {len(value):,} characters long; at most {MAX_DESCRIPTION_CHARS:,}")
     if _CONTROL_BUT_LINES.search(value):
-        raise ValueError("holds a control character (such as a terminal escape code); write plain text")
+        raise ValueError("holds a control character (such as a terminal escape code); "
+                         "write plain text")
     return value
 
 

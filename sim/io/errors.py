@@ -1,7 +1,7 @@
-"""The one error a user's input file can raise, and the "did you mean" hint it carries.
+r"""The one error a user's input file can raise, and the "did you mean" hint it carries.
 
 A message is always one printable line: control characters a file may carry (a newline
-in a key, a terminal escape code in a name) are shown as ``\\x1b``-style escapes, and every
+in a key, a terminal escape code in a name) are shown as ``\x1b``-style escapes, and every
 value quoted from a file is cut to a short excerpt (:func:`short`), so a hostile file can
 neither colour nor flood the terminal.
 """
@@ -25,7 +25,7 @@ def printable(text: str) -> str:
 
 
 def short(value: Any, limit: int = 60) -> str:
-    """A printable excerpt of ``value``: its text (``str``) cut to ``limit`` characters."""
+    """Return a printable excerpt of ``value``: its text cut to ``limit`` characters."""
     text = printable(value if isinstance(value, str) else str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -39,7 +39,7 @@ def quoted(value: Any, limit: int = 60) -> str:
 
 
 def shown(value: Any, limit: int = 60) -> str:
-    """A value from a file as its user wrote it, cut short: true/false, null, 'text', 6."""
+    """Show a value from a file as its user wrote it, cut short: true, null, 'text', 6."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -65,6 +65,8 @@ class ScenarioError(Exception):
 def suggest(word: Any, allowed: Any) -> str:
     """``; did you mean 'x'?`` for a close name, else the allowed names (at most 12)."""
     names = [str(a) for a in allowed]
+    if not names:
+        return ""
     target = str(word)[:80]
     close = difflib.get_close_matches(target, [n for n in names if len(n) <= 80], n=1) \
         if len(names) <= 5000 else [n for n in names if n.casefold() == target.casefold()][:1]

@@ -46,7 +46,8 @@ MODEL_EXAMPLES: dict[str, str] = {
     "DurationDefaults": "{distribution: lognormal, cv: 0.5}",
     "Arrivals": "{scale: 1.0}",
     "DispatchSpec": "{policy: glide, glide_after: 10}",
-    "Task": '{id: blodprove, category: blodprover, group: sykepleier, when: {"07-09": 0.5}, minutes: 6}',
+    "Task": '{id: blodprove, category: blodprover, group: sykepleier, when: {"07-09": 0.5}, '
+            "minutes: 6}",
     "LateShares": "{high: 0.05}",
     "Targets": "{max_utilisation: 0.85}",
     "FTE": "{weekly_hours: 35.5}",
@@ -91,7 +92,8 @@ _PREFERENCE = {"value_error": 0, "literal_error": 1, "enum": 1, "missing": 2, "e
 _ID = re.compile(r"\w{1,64}")
 
 
-def to_scenario_error(err: ValidationError, raw: Any, source: str, root: type[BaseModel]) -> ScenarioError:
+def to_scenario_error(err: ValidationError, raw: Any, source: str,
+                      root: type[BaseModel]) -> ScenarioError:
     """Turn pydantic's error list into the single most specific, readable message.
 
     ``root`` is the model ``raw`` was validated against (the whole scenario, or a part such
@@ -207,7 +209,8 @@ def _allowed_keys(path: list[Any], root: type[BaseModel]) -> list[str]:
     tp: Any = root
     for key in path:
         tp = _model_in(tp)
-        if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(key, str) and key in tp.model_fields:
+        if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(key, str) \
+                and key in tp.model_fields:
             tp = tp.model_fields[key].annotation
         else:
             args = [a for a in typing.get_args(tp) if a not in (type(None), Ellipsis)]

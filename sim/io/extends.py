@@ -66,7 +66,8 @@ def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         base_name, move = raw.pop("extends", None), raw.pop("move", None)
         if base_name is None:
             if move is not None:
-                raise ScenarioError(label, "move", "only a variant (a file with `extends:`) can move tasks")
+                raise ScenarioError(label, "move",
+                                    "only a variant (a file with `extends:`) can move tasks")
             base = raw
             break
         if not isinstance(base_name, str) or not base_name.strip():
@@ -79,7 +80,8 @@ def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         base_path = _resolved(current.parent / base_name, label)
         base_label = os.path.normpath(os.path.join(os.path.dirname(label), base_name))
         if base_path in visited:
-            raise ScenarioError(label, "extends", f"{short(base_name)} extends this file again (a loop)")
+            raise ScenarioError(label, "extends",
+                                f"{short(base_name)} extends this file again (a loop)")
         if is_workbook(split_source(base_path)[0]):
             base = load_raw(base_path)
             break
@@ -107,7 +109,8 @@ def in_base(err: ScenarioError, raw: Any,
             validate(layer, file)
         except ScenarioError as found:
             if (found.field, found.message) == (err.field, err.message):
-                return ScenarioError(file, err.field, f"{err.message} (in the base file of {err.file})")
+                return ScenarioError(file, err.field,
+                                     f"{err.message} (in the base file of {err.file})")
     return err
 
 
@@ -115,7 +118,8 @@ def _resolved(path: Path, label: str) -> Path:
     try:
         return path.resolve()
     except (OSError, ValueError, RuntimeError) as err:
-        raise ScenarioError(label, "extends", f"the base file cannot be found: {short(err, 80)}") from None
+        raise ScenarioError(label, "extends",
+                            f"the base file cannot be found: {short(err, 80)}") from None
 
 
 def _check_base(base_path: Path, base_name: str, label: str) -> None:
@@ -125,7 +129,8 @@ def _check_base(base_path: Path, base_name: str, label: str) -> None:
         raise ScenarioError(label, "extends", f"base file {short(base_name)} cannot be read: "
                             f"{short(err, 80)}") from None
     if folder:
-        raise ScenarioError(label, "extends", f"base file {short(base_name)} is a folder, not a scenario file")
+        raise ScenarioError(label, "extends",
+                            f"base file {short(base_name)} is a folder, not a scenario file")
     if not exists:
         raise ScenarioError(label, "extends", f"base file {short(base_name)} not found "
                             f"(looked in {base_path.parent})")

@@ -52,7 +52,7 @@ class Work:
 
 
 def work_of(scenario: Scenario, days: int | None = None) -> Work:
-    """The work of one replication over ``days`` (default: the scenario's)."""
+    """Return the work of one replication over ``days`` (default: the scenario's)."""
     days = scenario.calendar.days if days is None else days
     counts = _day_type_counts(scenario, days)
     patients = {dt: round(scenario.ward.beds * scenario.ward.occupancy.of(dt)) for dt in DAY_TYPES}
@@ -127,7 +127,7 @@ def _day_type_counts(scenario: Scenario, days: int) -> dict[str, int]:
 
 
 def _per_day(task: Task, day_type: str, patients: int, scale: float) -> float:
-    """Expected instances of ``task`` on one day of ``day_type`` (call bells: at most this)."""
+    """Return the expected instances of ``task`` on a day of ``day_type`` (call bells: at most)."""
     units = patients if task.per == "patient" else 1
     if task.at is not None:
         if task.day_types is not None and day_type not in task.day_types:

@@ -61,11 +61,13 @@ def check_references(scenario: Scenario, source: str) -> None:
         if isinstance(entry, dict):
             for shift in entry:
                 if shift not in scenario.shifts:
-                    fail(f"roster.{group}.{shift}", f"{shown(shift)} is not a shift{suggest(shift, scenario.shifts)}")
+                    fail(f"roster.{group}.{shift}",
+                         f"{shown(shift)} is not a shift{suggest(shift, scenario.shifts)}")
     for cert, holders in scenario.certifications.items():
-        for group, rule in holders.items():
+        for group in holders:  # the rules (all, a count, a share) are checked by the schema
             if group not in groups:
-                fail(f"certifications.{cert}.{group}", f"{shown(group)} is not a staff group{suggest(group, groups)}")
+                fail(f"certifications.{cert}.{group}",
+                     f"{shown(group)} is not a staff group{suggest(group, groups)}")
     for group in scenario.absence:  # the rates are bounded by the schema
         if group not in groups:
             fail(f"absence.{group}", f"{shown(group)} is not a staff group{suggest(group, groups)}")
@@ -74,7 +76,8 @@ def check_references(scenario: Scenario, source: str) -> None:
     if isinstance(scenario.targets.max_utilisation, dict):
         for group in scenario.targets.max_utilisation:
             if group not in groups:
-                fail(f"targets.max_utilisation.{group}", f"{shown(group)} is not a staff group{suggest(group, groups)}")
+                fail(f"targets.max_utilisation.{group}",
+                     f"{shown(group)} is not a staff group{suggest(group, groups)}")
 
 
 class _Names(list):  # type: ignore[type-arg]
@@ -117,10 +120,12 @@ def _check_intervals(scenario: Scenario, fail: Fail) -> list[str]:
 def _check_task(task: Task, groups: list[str], interval_ids: list[str], scenario: Scenario, fail: Fail) -> None:
     where = f"tasks.{task.id}"
     if task.group not in groups:
-        fail(f"{where}.group", f"{shown(task.group)} is not a staff group{suggest(task.group, groups)}")
+        fail(f"{where}.group",
+             f"{shown(task.group)} is not a staff group{suggest(task.group, groups)}")
     if task.requires is not None and task.requires not in scenario.certifications:
-        fail(f"{where}.requires", f"nobody holds {shown(task.requires)}; declare it under `certifications`"
-             f"{suggest(task.requires, scenario.certifications) if scenario.certifications else ''}")
+        known = scenario.certifications
+        fail(f"{where}.requires", f"nobody holds {shown(task.requires)}; declare it under "
+             f"`certifications`{suggest(task.requires, known) if known else ''}")
     for key in task.when or {}:
         if key not in interval_ids:
             allowed = list(interval_ids)
@@ -152,7 +157,8 @@ def _check_group_times(task: Task, groups: list[str], scenario: Scenario, fail: 
         if not isinstance(task.minutes, dict):
             fail(f"{where}.minutes",
                  "is required (the estimated time), unless the duration is triangular")
-        fail(f"{where}.minutes", f"no minutes for {shown(task.group)}, the group the task is placed on: "
+        fail(f"{where}.minutes", f"no minutes for {shown(task.group)}, the group the task is "
+             "placed on: "
              f"the mapping must give its estimate, e.g. {{{task.group}: 6}}"
              f" (groups given: {', '.join(mapping) or 'none'})")
     for group in task.own_time_groups:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.io import explain
-from sim.io.errors import ScenarioError, suggest
+from sim.io.errors import ScenarioError, shown, suggest
 from sim.io.extends import in_base, read_chain
 from sim.io.limits import check_work
 from sim.io.references import check_references
@@ -125,10 +125,10 @@ def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
 
 def _merge_tasks(base: list[Any], change: list[Any]) -> list[Any]:
     tasks = list(base)
-    index = {t.get("id"): i for i, t in enumerate(tasks) if isinstance(t, dict)}
+    index = {_tid(t): i for i, t in enumerate(tasks) if _tid(t) is not None}
     for task in change:
-        tid = task.get("id") if isinstance(task, dict) else None
-        if tid in index:
+        tid = _tid(task)
+        if tid is not None and tid in index:
             tasks[index[tid]] = merge(tasks[index[tid]], task)
         else:
             tasks.append(task)
@@ -138,15 +138,27 @@ def _merge_tasks(base: list[Any], change: list[Any]) -> list[Any]:
 def _apply_move(merged: dict[str, Any], move: Any, file: str) -> None:
     if not isinstance(move, dict):
         raise ScenarioError(file, "move", "must map task ids to their new group, e.g. {blodprove: helsefagarbeider}")
-    tasks = {t.get("id"): t for t in merged.get("tasks", []) if isinstance(t, dict)}
-    groups = [g.get("id") for g in merged.get("groups", []) if isinstance(g, dict)]
+    listed = merged.get("tasks") if isinstance(merged.get("tasks"), list) else []
+    tasks = {_tid(t): t for t in listed if _tid(t) is not None}
+    listed_groups = merged.get("groups") if isinstance(merged.get("groups"), list) else []
+    groups = [g.get("id") for g in listed_groups if isinstance(g, dict)]
     for task_id, group in move.items():
+        if not isinstance(group, str):
+            raise ScenarioError(file, f"move.{task_id}", "give the id of the staff group to move "
+                                f"the task to (got {shown(group)})")
         if task_id not in tasks:
             raise ScenarioError(file, f"move.{task_id}", f"no task {task_id!r}{suggest(task_id, tasks)}")
         if groups and group not in groups:
             raise ScenarioError(file, f"move.{task_id}", f"{group!r} is not a staff group{suggest(group, groups)}")
         tasks[task_id] = merge(tasks[task_id], _moved(tasks[task_id], group))
-    merged["tasks"] = [tasks.get(t.get("id"), t) if isinstance(t, dict) else t for t in merged.get("tasks", [])]
+    if listed:
+        merged["tasks"] = [tasks.get(_tid(t), t) for t in listed]
+
+
+def _tid(task: Any) -> Any:
+    """Return a task's id if it can name the task (text or a number), else None."""
+    tid = task.get("id") if isinstance(task, dict) else None
+    return tid if isinstance(tid, (str, int, float)) and not isinstance(tid, bool) else None
 
 
 def _moved(task: dict[str, Any], group: Any) -> dict[str, Any]:

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from sim.calendar import WEEKDAYS, parse_clock
-from sim.io.errors import shown
 from sim.io.bounds import (
     MAX_CERTIFICATIONS,
     MAX_CLOCK_TIMES,
@@ -29,6 +36,7 @@ from sim.io.bounds import (
     Name,
     number,
 )
+from sim.io.errors import shown
 
 CATEGORIES: tuple[str, ...] = (
     "pasientbehandling", "prosedyrer", "dokumentasjon", "legemiddelhandtering", "parorende",
@@ -71,6 +79,8 @@ def _clock_text(value: Any) -> Any:
     """YAML reads an unquoted 14:30 as the number 870 (base 60): ask for quotes."""
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError(f'write clock times in quotes, e.g. "07:30" (an unquoted time was read as the number {value})')
+    if not isinstance(value, str):
+        raise ValueError(f'write clock times in quotes, e.g. "07:30" (got {shown(value)})')
     return value
 
 
@@ -86,11 +96,11 @@ def _same_clock(start: str, end: str) -> bool:
 
 
 def _span(value: str) -> str:
-    """A span whose start equals its end would silently be a whole day: refuse it."""
+    """Refuse a span whose start equals its end: it would silently be the whole day."""
     start, sep, end = value.partition("-")
     if sep and _same_clock(start, end):
-        raise ValueError(f"{shown(value)} starts and ends at the same time; for the whole day write "
-                         '"00:00-24:00"')
+        raise ValueError(f"{shown(value)} starts and ends at the same time; for the whole day "
+                         'write "00:00-24:00"')
     return value
 
 
@@ -168,10 +178,11 @@ PerDayTypeCount = Annotated[DayTypeCount, BeforeValidator(_per_day_type)]
 
 
 def _roster_shape(value: Any) -> Any:
-    """A roster entry is a head count or a mapping shift -> head count; say so otherwise."""
+    """Refuse a roster entry that is neither a head count nor a mapping shift -> head count."""
     if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
         raise ValueError("give a head count around the clock (a whole number from 0 to 100) or "
-                         f"one per shift, such as {{day: 5, evening: 4, night: 2}} (got {shown(value)})")
+                         "one per shift, such as {day: 5, evening: 4, night: 2} "
+                         f"(got {shown(value)})")
     return value
 
 
@@ -213,9 +224,9 @@ class ShiftSpec(_Frozen):
     @model_validator(mode="after")
     def _length(self) -> ShiftSpec:
         if _same_clock(self.start, self.end):
-            raise ValueError(f"start and end are both {shown(self.start)}, which would be a shift of "
-                             'no length: for round the clock write start "00:00", end "24:00", '
-                             "or give the group a plain head count in `roster`")
+            raise ValueError(f"start and end are both {shown(self.start)}, which would be a "
+                             'shift of no length: for round the clock write start "00:00", '
+                             'end "24:00", or give the group a plain head count in `roster`')
         return self
 
 
@@ -284,7 +295,8 @@ def _minutes_shape(value: Any) -> Any:
             pass
     if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
         raise ValueError("give the estimated minutes as a number, or per staff group as a "
-                         f"mapping such as {{sykepleier: 6, helsefagarbeider: 8}} (got {shown(value)})")
+                         "mapping such as {sykepleier: 6, helsefagarbeider: 8} "
+                         f"(got {shown(value)})")
     return value
 
 
@@ -307,10 +319,12 @@ class Task(_Frozen):
     group: str
     requires: str | None = None
     per: Literal["patient", "ward"] = "patient"
-    when: dict[str, PerDayType] | None = Field(default=None, min_length=1, max_length=MAX_INTERVALS + 2)
+    when: dict[str, PerDayType] | None = Field(default=None, min_length=1,
+                                               max_length=MAX_INTERVALS + 2)
     at: tuple[Clock, ...] | None = Field(default=None, min_length=1, max_length=MAX_CLOCK_TIMES)
     jitter: number(0, 1440, unit="minutes") = 0.0  # type: ignore[valid-type]
-    day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = Field(default=None, min_length=1)
+    day_types: tuple[Literal["weekday", "weekend", "holiday"], ...] | None = Field(
+        default=None, min_length=1)
     repeat: Literal["after_done"] | None = None
     minutes: Minutes | None = None
     duration: DurationSpec | None = None
@@ -429,7 +443,8 @@ class Scenario(_Frozen):
     description: Description | None = None
     ward: Ward
     calendar: CalendarSpec = Field(default_factory=CalendarSpec)
-    intervals: dict[Label, Span] | None = Field(default=None, min_length=1, max_length=MAX_INTERVALS)
+    intervals: dict[Label, Span] | None = Field(default=None, min_length=1,
+                                                max_length=MAX_INTERVALS)
     groups: tuple[Group, ...] = Field(min_length=1, max_length=MAX_GROUPS)
     shifts: dict[Label, ShiftSpec] = Field(default_factory=dict, max_length=MAX_SHIFTS)
     roster: dict[str, RosterEntry]

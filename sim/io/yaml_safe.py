@@ -47,13 +47,15 @@ _STR = "tag:yaml.org,2002:str"
 
 
 def read_text(path: Path, file: str) -> str:
-    """The text of a scenario file, refusing a folder, a device or an oversized file."""
+    """Return the text of a scenario file, refusing a folder, a device or an oversized file."""
     try:
         folder, exists, regular = path.is_dir(), path.exists(), path.is_file()
     except (OSError, ValueError) as err:
-        raise ScenarioError(file, "", f"cannot be read: {short(getattr(err, 'strerror', None) or err, 80)}") from None
+        reason = short(getattr(err, "strerror", None) or err, 80)
+        raise ScenarioError(file, "", f"cannot be read: {reason}") from None
     if folder:
-        raise ScenarioError(file, "", "is a folder, not a scenario file (give the path of a .yaml file)")
+        raise ScenarioError(file, "", "is a folder, not a scenario file "
+                            "(give the path of a .yaml file)")
     if not exists:
         raise ScenarioError(file, "", "file not found")
     if not regular:
@@ -70,7 +72,8 @@ def read_text(path: Path, file: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise ScenarioError(file, f"line {line}", "is not UTF-8 text; save the file as UTF-8") from None
+        raise ScenarioError(file, f"line {line}",
+                            "is not UTF-8 text; save the file as UTF-8") from None
 
 
 def read_yaml(path: Path, file: str) -> Any:
@@ -98,7 +101,8 @@ def parse_yaml(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as err:
         raise _yaml_error(err, text, file) from None
     except yaml.YAMLError as err:
-        raise ScenarioError(file, "", f"not valid YAML: {short(str(err).splitlines()[0], 100)}") from None
+        problem = short(str(err).splitlines()[0] if str(err) else "cannot be read", 100)
+        raise ScenarioError(file, "", f"not valid YAML: {problem}") from None
     except RecursionError:  # not expected within MAX_DEPTH; a last guard all the same
         raise ScenarioError(file, "", f"nests more than {MAX_DEPTH} levels deep") from None
 
@@ -108,13 +112,15 @@ def _yaml_error(err: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioErro
     where = f"line {mark.line + 1}" if mark is not None else ""
     problem = err.problem or err.context or "cannot be read"
     if "nesting depth" in problem:
-        return ScenarioError(file, where, f"nests more than {MAX_DEPTH} levels deep; a scenario needs only a few")
+        return ScenarioError(file, where, f"nests more than {MAX_DEPTH} levels deep; "
+                             "a scenario needs only a few")
     if mark is not None and "cannot start any token" in problem:
         lines = text.splitlines()
         line = lines[mark.line] if mark.line < len(lines) else ""
         char = line[mark.column] if mark.column < len(line) else ""
         if char == "\t":
-            return ScenarioError(file, where, "not valid YAML: a tab character; indent with spaces, never tabs")
+            return ScenarioError(file, where,
+                                 "not valid YAML: a tab character; indent with spaces, never tabs")
         if char:
             problem = f"the character {char!r} cannot start a value here (put the text in quotes)"
     return ScenarioError(file, where, f"not valid YAML: {short(problem, 120)}")
@@ -149,7 +155,7 @@ class _Composer:
         return ScenarioError(self.file, where, message)
 
     def compose(self, stream: Any) -> nodes.Node | None:
-        """The root node of the one document in ``stream`` (None for an empty file)."""
+        """Return the root node of the one document in ``stream`` (None for an empty file)."""
         root: nodes.Node | None = None
         documents = 0
         stack: list[_Frame] = []
@@ -202,7 +208,8 @@ class _Composer:
                 tag = self.resolver.resolve(nodes.ScalarNode, event.value, event.implicit)
                 if len(event.value) <= 64 and len(self.tags) < 50_000:
                     self.tags[key] = tag
-        node = nodes.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        node = nodes.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                style=event.style)
         self._count(1, event)
         if event.anchor is not None:
             self.anchors[event.anchor] = node
@@ -225,9 +232,11 @@ class _Composer:
         node = self.anchors.get(event.anchor)
         name = short(event.anchor, 40)
         if node is None:
-            raise self.fail(event.start_mark, f"the alias *{name} refers to no anchor (&{name}) above it")
+            raise self.fail(event.start_mark,
+                            f"the alias *{name} refers to no anchor (&{name}) above it")
         if id(node) in self.open:
-            raise self.fail(event.start_mark, f"the alias *{name} refers to a value that contains it")
+            raise self.fail(event.start_mark,
+                            f"the alias *{name} refers to a value that contains it")
         values, height = self.size[id(node)]
         if depth + height > MAX_DEPTH:
             raise self.fail(event.start_mark, f"nests more than {MAX_DEPTH} levels deep once the "
