@@ -66,7 +66,7 @@ def _write(path: Path, data: dict[str, Any] | str) -> Path:
 def _one_line(err: ScenarioError, file: str, field: str | None = None) -> str:
     text = str(err)
     assert "\n" not in text and "\r" not in text and "\x1b" not in text, text
-    assert len(text) < 700, len(text)
+    assert len(text) < 1100, len(text)
     assert err.file == file, text
     if field is not None:
         assert err.field == field, text

@@ -14,7 +14,7 @@ from typing import Any
 
 #: Longest field and message of an error (characters); the file name is kept whole.
 MAX_FIELD_CHARS = 160
-MAX_MESSAGE_CHARS = 400
+MAX_MESSAGE_CHARS = 1000
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -56,7 +56,9 @@ class ScenarioError(Exception):
 
     def __init__(self, file: str, field: str, message: str) -> None:
         file, field = printable(str(file)), short(field, MAX_FIELD_CHARS)
-        message = short(message, MAX_MESSAGE_CHARS)
+        message = printable(str(message))
+        if len(message) > MAX_MESSAGE_CHARS:  # keep the start and the hint at the end
+            message = f"{message[: MAX_MESSAGE_CHARS - 300]} … {message[-300:]}"
         self.file, self.field, self.message = file, field, message
         where = f"{file}: {field}" if field else file
         super().__init__(f"{where}: {message}")

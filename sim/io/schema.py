@@ -411,7 +411,7 @@ class Targets(_Frozen):
 
     max_utilisation: Share | dict[str, Share] = 0.85
     max_late_share: LateShares = Field(default_factory=LateShares)
-    max_missed_per_week: number(0, 100_000) = 0.0  # type: ignore[valid-type]
+    max_missed_per_week: number(0, 1_000_000) = 0.0  # type: ignore[valid-type]
     max_glide_back_share: Share = 0.10
     coverage_probability: Share = 0.99
     shift_tail: Share = 0.10
