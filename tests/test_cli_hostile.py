@@ -5,7 +5,9 @@ What is pinned down here:
 * Numbers: a negative or huge ``--seed``, ``--replications abc``, ``--days`` beyond a year,
   ``--max-utilisation nan``, ``sweep --points 1000000000``, ``--vary x=0:inf`` – exit 2,
   one line that names the option and the range in words (never a Python name such as
-  ``_positive`` or ``invalid int value``), checked before any work starts.
+  ``_positive`` or ``invalid int value``), checked before any work starts; so is more
+  work than a run may take (replications × the ward's task instances, a sweep's points
+  included).
 * ``--out``: empty, ``..``, an existing file or folder, under a file, a name longer than the
   file system allows, under ``/proc``, in a folder without write permission – exit 2, one
   line, nothing made (also no parent folder made on the way).
@@ -141,6 +143,25 @@ def test_bad_sweep_sizes_fail_at_once(args: list[str], says: str, ward_file: str
     assert time.perf_counter() - started < 5
     line = _one_error_line(capsys.readouterr().err)
     assert says in line, line
+    assert list(runs.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "BASELINE", "-n", "100000"],
+    ["compare", "BASELINE", "BASELINE", "-n", "50000"],
+    ["sweep", "BASELINE", "--vary", "durations.scale=0.5:1.5", "--points", "20000", "-n", "100"],
+    ["assess", "BASELINE", "-n", "100000"],
+])
+def test_too_much_work_is_refused_before_it_starts(args: list[str], runs: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    example = str(Path(__file__).resolve().parent.parent / "scenarios" /
+                  "hnt_medisin_baseline.yaml")
+    started = time.perf_counter()
+    argv = [example if a == "BASELINE" else a for a in args]
+    assert main([*argv, "--workers", "1", "--out", "out"]) == 2
+    assert time.perf_counter() - started < 10
+    line = _one_error_line(capsys.readouterr().err)
+    assert "replications" in line and "more than" in line, line
     assert list(runs.iterdir()) == []
 
 

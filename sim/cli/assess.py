@@ -29,6 +29,7 @@ from sim.decide.assess import assess, cell_verdicts, scenario_verdicts
 from sim.decide.training import training_need
 from sim.experiment import Results, run_replications
 from sim.i18n import Messages
+from sim.io.limits import check_work
 from sim.io.results import AtomicFolder, write_json
 from sim.io.scenario import from_dict, load_raw
 from sim.io.schema import Scenario
@@ -66,6 +67,7 @@ def load_assessed(args: argparse.Namespace) -> list[Assessed]:
             groups = [g.get("id") for g in raw.get("groups", []) if isinstance(g, dict)]
             raw = apply_targets(raw, targets, groups, args.targets)
         scenario = from_dict(raw, source=path)
+        check_work(scenario, path, days=args.days, replications=args.replications)
         model = build_model(scenario, source=path, days=args.days)
         if args.warmup_days >= model.calendar.days:
             raise UsageError(f"--warmup-days {args.warmup_days} must be less than the "

@@ -31,6 +31,7 @@ from tqdm import tqdm
 from sim import __version__
 from sim.experiment import Results, default_workers, run_replications
 from sim.i18n import LANGUAGES, Messages
+from sim.io.limits import MAX_DAYS, check_work
 from sim.io.results import AtomicFolder, RunWriter, sha256
 from sim.io.scenario import load, scenarios_in
 from sim.io.schema import Scenario
@@ -45,7 +46,6 @@ class UsageError(Exception):
 
 #: Upper bounds of the command line's numbers: beyond them no ward study makes sense.
 MAX_REPLICATIONS = 100_000
-MAX_DAYS = 366  # as sim.io.limits.MAX_DAYS: a run simulates at most a year
 MAX_WORKERS = 256
 MAX_SEED = 2**63 - 1
 MAX_POINTS = 1_000_000
@@ -143,9 +143,15 @@ def check_executor(args: argparse.Namespace) -> None:
                          f"{err}") from None
 
 
-def scenario_model(path: str, days: int | None, warmup_days: int) -> tuple[Scenario, WardModel]:
-    """Load and build a scenario, refusing a warm-up that leaves nothing to measure."""
+def scenario_model(path: str, days: int | None, warmup_days: int,
+                   replications: int = 1) -> tuple[Scenario, WardModel]:
+    """Load and build a scenario, refusing a warm-up that leaves nothing to measure.
+
+    Also refused before anything runs: more work than a run may take, ``replications``
+    of ``days`` (:func:`sim.io.limits.check_work`).
+    """
     scenario = load(path)
+    check_work(scenario, path, days=days, replications=replications)
     model = build_model(scenario, source=path, days=days)
     if warmup_days >= model.calendar.days:
         raise UsageError(f"--warmup-days {warmup_days} must be less than the "

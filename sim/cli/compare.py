@@ -52,7 +52,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError("compare needs a baseline and at least one variant")
     labels = labels_of(args.scenarios)
     check_executor(args)
-    loaded = [scenario_model(p, args.days, args.warmup_days) for p in args.scenarios]
+    loaded = [scenario_model(p, args.days, args.warmup_days, args.replications)
+              for p in args.scenarios]
     msg = messages(args, loaded[0][0])
     models = [dataclasses.replace(model, name=label)
               for (_, model), label in zip(loaded, labels, strict=True)]

@@ -32,7 +32,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Simulate, write results atomically, print the summary tables."""
     folder = out_folder(args, Path(args.scenario).stem)
-    scenario, model = scenario_model(args.scenario, args.days, args.warmup_days)
+    scenario, model = scenario_model(args.scenario, args.days, args.warmup_days,
+                                     args.replications)
     msg = messages(args, scenario)
     check_executor(args)
 

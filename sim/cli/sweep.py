@@ -45,9 +45,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     source = args.scenario
     folder = out_folder(args, f"sweep-{Path(source).stem}")
     factors = [parse_vary(v) for v in args.vary]
-    check_size(args.design, len(factors), args.points)  # before the design is made
+    size = check_size(args.design, len(factors), args.points)  # before the design is made
     raw = load_raw(Path(source))
-    scenario, _ = scenario_model(source, args.days, args.warmup_days)  # the base must be valid
+    # the base must be valid, and every point's replications not too much work
+    scenario, _ = scenario_model(source, args.days, args.warmup_days, size * args.replications)
     msg = messages(args, scenario)
     factors = check(raw, factors, source)
     values = design(args.design, factors, args.points, args.seed)
