@@ -693,3 +693,14 @@ def test_fuzz_a_damaged_variant_merges_validates_or_gives_one_line(change: dict[
         assert "\n" not in text and text.startswith("v.yaml: "), text
         for word in PYTHON_WORDS:
             assert word not in text, text
+
+
+def test_a_targets_file_is_read_by_the_same_safe_loader(tmp_path: Path) -> None:
+    from sim.io.targets import read_targets_file
+
+    path = _write(tmp_path / "targets.yaml", "targets:\n  shift_tail: 0.1\n  shift_tail: 0.2\n")
+    with pytest.raises(ScenarioError) as caught:
+        read_targets_file(path)
+    assert "line 3" in _one_line(caught.value, str(path)) and "line 2" in str(caught.value)
+    with pytest.raises(ScenarioError, match="folder"):
+        read_targets_file(tmp_path)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from sim.io.errors import ScenarioError, suggest
 from sim.io.scenario import merge, to_scenario_error
 from sim.io.schema import Targets
+from sim.io.yaml_safe import read_yaml
 
 
 def read_targets_file(path: str | Path) -> dict[str, Any]:
@@ -28,16 +28,7 @@ def read_targets_file(path: str | Path) -> dict[str, Any]:
     """
     file = str(path)
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(file, "", "targets file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(file, where, f"not valid YAML: {getattr(err, 'problem', '') or err}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(file, "", f"cannot be read: {err}") from None
+    raw = read_yaml(path, file)  # the limits of a scenario file: size, aliases, duplicates
     if isinstance(raw, dict) and set(raw) == {"targets"}:
         raw = raw["targets"]
     if not isinstance(raw, dict):
