@@ -704,3 +704,15 @@ def test_a_targets_file_is_read_by_the_same_safe_loader(tmp_path: Path) -> None:
     assert "line 3" in _one_line(caught.value, str(path)) and "line 2" in str(caught.value)
     with pytest.raises(ScenarioError, match="folder"):
         read_targets_file(tmp_path)
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/dev/zero", "notes.txt"])
+def test_extends_names_only_scenario_files(tmp_path: Path, target: str) -> None:
+    _write(tmp_path / "notes.txt", "name: x\n")
+    if not Path(target).is_absolute():
+        target = str(tmp_path / target)
+    if not Path(target).exists():
+        pytest.skip(f"no {target}")
+    variant = _write(tmp_path / "v.yaml", {"extends": target, "name": "v"})
+    err = _load_error(variant)
+    assert ".yaml" in _one_line(err, str(variant), "extends")

@@ -134,3 +134,6 @@ def _check_base(base_path: Path, base_name: str, label: str) -> None:
     if not exists:
         raise ScenarioError(label, "extends", f"base file {short(base_name)} not found "
                             f"(looked in {base_path.parent})")
+    if base_path.suffix.casefold() not in (".yaml", ".yml"):
+        raise ScenarioError(label, "extends", f"base file {short(base_name)} is not a scenario "
+                            "file: name a .yaml file (or a workbook)")
