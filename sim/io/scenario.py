@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sim.io import explain
 from sim.io.errors import ScenarioError, shown, suggest
 from sim.io.extends import in_base, read_chain
-from sim.io.limits import check_work
+from sim.io.limits import check_work, paused_gc
 from sim.io.references import check_references
 from sim.io.schema import Scenario
 from sim.io.sources import is_workbook, proposal_source, split_source
@@ -43,7 +43,8 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
     names the base file (:func:`sim.io.extends.in_base`).
     """
     try:
-        return _validated(raw, source)
+        with paused_gc():
+            return _validated(raw, source)
     except ScenarioError as err:
         raise in_base(err, raw, _validated) from None
 

@@ -32,6 +32,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from sim.io.errors import ScenarioError, quoted, short
+from sim.io.limits import paused_gc
 
 #: Largest scenario file read (a real ward's file is well under 100 KB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -94,10 +95,9 @@ def parse_yaml(text: str, file: str) -> Any:
     if len(text) > MAX_FILE_BYTES:
         raise ScenarioError(file, "", f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     try:
-        root = _Composer(file).compose(yaml.parse(text, Loader=_Loader))
-        if root is None:
-            return None
-        return SafeConstructor().construct_document(root)
+        with paused_gc():
+            root = _Composer(file).compose(yaml.parse(text, Loader=_Loader))
+            return None if root is None else SafeConstructor().construct_document(root)
     except yaml.MarkedYAMLError as err:
         raise _yaml_error(err, text, file) from None
     except yaml.YAMLError as err:
