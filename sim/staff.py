@@ -61,7 +61,10 @@ class Staffing:
     """Groups (broadest first), shifts, head counts, certification rules and absence rates.
 
     ``counts[(group, shift)]`` is a (weekday, weekend, holiday) head count, and
-    ``continuous[group]`` the number on duty around the clock.
+    ``continuous[group]`` the number on duty around the clock. ``daily[(group, shift)]``,
+    if given, is the head count day by day (days -1 .. days - 1, the night before day 0
+    first) and replaces ``counts`` for that pair in :meth:`duties`: a trace of who was on
+    duty (``wardsim pilot check``); its ``counts`` entry must then be at least as large.
     """
 
     group_ids: tuple[str, ...]
@@ -70,6 +73,7 @@ class Staffing:
     continuous: tuple[tuple[int, int], ...]
     certifications: tuple[tuple[str, int, str | float], ...]
     absence: tuple[float, ...]
+    daily: tuple[tuple[int, str, tuple[int, ...]], ...] = ()
 
     def head_count(self, group: int, shift: str, day_type: str) -> int:
         """Number rostered for a group on a shift of a day type."""
@@ -111,8 +115,10 @@ class Staffing:
         shifts = {s.name: s for s in self.shifts}
         horizon = calendar.horizon
         out: list[Duty] = []
+        daily = {(g, s): per_day for g, s, per_day in self.daily}
         for group, shift_name, per_type in self.counts:
             shift = shifts[shift_name]
+            trace = daily.get((group, shift_name))
             rate = self.absence[group]
             draws = None
             if absence is not None and rate > 0:
@@ -124,7 +130,8 @@ class Staffing:
                         f"{shift_name} over {calendar.days} days: draw the inputs for it "
                         "(sim.inputs.draw_inputs, max_heads)")
             for day in range(-1, calendar.days):
-                n = self.head_count(group, shift_name, calendar.day_type(day))
+                n = self.head_count(group, shift_name, calendar.day_type(day)) \
+                    if trace is None else trace[day + 1]
                 start, end = shift.span(day)
                 if n == 0 or end <= 0 or start >= horizon:
                     continue
