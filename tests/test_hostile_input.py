@@ -171,7 +171,7 @@ def test_deep_nesting_is_refused_without_a_recursion_error(text: str) -> None:
     assert f"more than {MAX_DEPTH} levels" in _one_line(caught.value, SOURCE)
 
 
-@pytest.mark.parametrize(("text", "words"), [
+BAD_YAML = [
     ("a: &a [1, *a]\n", "contains it"),
     ("a: *nothing\n", "refers to no anchor"),
     ("name: x\n---\nname: y\n", "more than one YAML document"),
@@ -180,12 +180,29 @@ def test_deep_nesting_is_refused_without_a_recursion_error(text: str) -> None:
     ("? [a, b]\n: 1\n", "plain name"),
     ("name: x\nward: {beds: 4\n", "not valid YAML"),
     ("x" * 300 + ": 1\n", "keys are short names"),
-])
+    ("ward: {beds: " + "9" * 5000 + "}\n", "5,000 digits"),
+    ("ward: {beds: 0x" + "f" * 5000 + "}\n", "digits"),
+    ("name: 2024-13-45\n", "cannot be read as a date"),
+    ("ward: {beds: !!int many}\n", "cannot be read as a whole number"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), BAD_YAML, ids=[w for _, w in BAD_YAML])
 def test_bad_yaml_is_one_clear_line(text: str, words: str) -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_yaml(text, SOURCE)
     assert words in _one_line(caught.value, SOURCE)
     assert not Path("/tmp/wardsim_pwned").exists()
+
+
+@pytest.mark.parametrize("value", [10**5000, [10**5000], {"sykepleier": 10**5000}],
+                         ids=["number", "list", "mapping"])
+def test_a_number_too_long_to_print_is_told_by_its_digits(value: Any) -> None:
+    raw = base_dict()
+    _task(raw)["minutes"] = value
+    _one_line(_dict_error(raw), SOURCE)
+    raw = base_dict(ward={"beds": value})
+    _one_line(_dict_error(raw), SOURCE, "ward.beds")
 
 
 def test_an_error_quotes_only_a_short_excerpt(tmp_path: Path) -> None:

@@ -32,14 +32,14 @@ MAX_DESCRIPTION_CHARS = 10_000
 
 def _text(x: float) -> str:
     if isinstance(x, int) and not abs(x) < 10**15:
-        return f"{x:.3g}"
+        return quoted(x)
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
 def _got(value: float) -> str:
     """Show a number as the file wrote it (1.0 stays 1.0), a huge whole number short."""
     if isinstance(value, int) and not abs(value) < 10**15:
-        return f"{value:.3g}"
+        return quoted(value)
     return repr(value)
 
 

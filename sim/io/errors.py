@@ -35,7 +35,12 @@ def quoted(value: Any, limit: int = 60) -> str:
     if isinstance(value, str):
         text = value if len(value) <= limit else value[: limit - 1] + "…"
         return printable(repr(text))
-    return short(repr(value), limit)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 60:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    try:
+        return short(repr(value), limit)
+    except (ValueError, RecursionError):  # a structure holding such a number, or too deep
+        return "a mapping" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 def shown(value: Any, limit: int = 60) -> str:

@@ -97,7 +97,7 @@ def parse_yaml(text: str, file: str) -> Any:
     try:
         with paused_gc():
             root = _Composer(file).compose(yaml.parse(text, Loader=_Loader))
-            return None if root is None else SafeConstructor().construct_document(root)
+            return None if root is None else _Constructor().construct_document(root)
     except yaml.MarkedYAMLError as err:
         raise _yaml_error(err, text, file) from None
     except yaml.YAMLError as err:
@@ -124,6 +124,37 @@ def _yaml_error(err: yaml.MarkedYAMLError, text: str, file: str) -> ScenarioErro
         if char:
             problem = f"the character {char!r} cannot start a value here (put the text in quotes)"
     return ScenarioError(file, where, f"not valid YAML: {short(problem, 120)}")
+
+
+_KINDS = {"int": "a whole number", "float": "a number", "timestamp": "a date",
+          "binary": "binary data", "bool": "true or false"}
+
+
+class _Constructor(SafeConstructor):
+    """PyYAML's safe constructor, telling a value it cannot build at the value's line."""
+
+    def construct_yaml_int(self, node: nodes.ScalarNode) -> int:
+        """Build a whole number, refusing one of more digits than any scenario value has."""
+        if len(node.value) > 40:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(node.value):,} digits; no value of a scenario "
+                "has more than a few", node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_object(self, node: nodes.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError, ArithmeticError) as err:
+            kind = _KINDS.get(str(node.tag).rsplit(":", 1)[-1], "a value")
+            text = quoted(node.value, 40) if isinstance(node, nodes.ScalarNode) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{text} cannot be read as {kind} ({short(err, 60)}); "
+                "put it in quotes if it is meant as text", node.start_mark) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 class _Frame:
