@@ -48,6 +48,8 @@ class TaskType:
     #: Per group index (broadest first, up to the placed group), the duration of a group
     #: with a time of its own; None for one that takes :attr:`duration`. Empty if none has.
     group_durations: tuple[Duration | None, ...] = ()
+    #: The task's time-use class (:data:`sim.io.schema.TIME_USE_CLASSES`); empty: by category.
+    time_use: str = ""
 
 
 #: Per group index, the durations of a group with a time of its own (None: the placed

@@ -22,9 +22,9 @@ spec          what                                                   en / nb
 ============  =====================================================  ==============
 
 A missing number (NaN or None) is shown as "–". Labels of fixed vocabularies (day types,
-verdicts, task categories, priorities, KPI names, well-known shift ids) are looked up with
-:meth:`Messages.label`; an id that is not in the catalogue (a group or shift id from a
-scenario file) is returned unchanged.
+verdicts, task categories, time-use classes, priorities, KPI names, well-known shift ids) are
+looked up with :meth:`Messages.label`; an id that is not in the catalogue (a group or shift id
+from a scenario file) is returned unchanged.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ LOCALES: dict[str, str] = {"en": "en_GB", "nb": "nb_NO", "sv": "sv_SE"}
 #: Kinds of fixed vocabulary that :meth:`Messages.label` knows (catalogue ``label.<kind>.<id>``).
 LABEL_KINDS: tuple[str, ...] = (
     "day_type", "verdict", "verdict_short", "category", "priority", "kpi", "shift", "check",
+    "time_use",
 )
 #: Shown for a number that is missing (NaN or None), in every language.
 MISSING = "–"

@@ -19,7 +19,7 @@ from scipy import stats
 
 from sim.calendar import MINUTES_PER_DAY
 from sim.engine import MISSED, EventLog
-from sim.io.schema import PRIORITIES
+from sim.io.schema import DEFAULT_TIME_USE, PRIORITIES, TIME_USE_CLASSES
 from sim.model import WardModel
 
 STATUS = np.array(["done", "waiting", "missed"])
@@ -191,7 +191,10 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
     ``nurse: true``) or ``all`` (the ward); for task KPIs it is the group the task is placed on.
     ``nurse_busy_hours_per_week`` by task category (from the ``nurse_crew`` column of
     :func:`tidy_tasks`) has a row for every category of the catalogue, 0 included, so that
-    every replication and scenario has the same rows. With ``hours`` (from
+    every replication and scenario has the same rows. ``nurse_time_share`` by time-use class
+    (``category`` = a class of :data:`~sim.io.schema.TIME_USE_CLASSES`, every class, 0
+    included) is the nurses' time on tasks of that class over their minutes on duty, the
+    measure of a work-sampling or time-and-motion study. With ``hours`` (from
     :func:`sim.hourly.tidy_hours`) the ``utilisation_hour`` rows are added: per group and
     ``nurses``, per day type and ``all``, per hour of the day (``interval`` = ``"00"``-``"23"``).
     """
@@ -203,8 +206,8 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
         rows.append((kpi, group, category, shift, day_type, interval, float(value)))
 
     st = staff[~staff["warmup"]] if len(staff) else staff
+    nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
     if len(st):
-        nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
         for keys, g in st.groupby(["group", "shift", "day_type"], sort=False):
             add("utilisation", keys[0], _ratio(g), shift=keys[1], day_type=keys[2])
         for keys, g in st.groupby(["group", "interval", "day_type"], sort=False):
@@ -233,10 +236,17 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
     if "nurse_crew" in tasks.columns and model.nurse_groups:
         # each nurse of a crew counts for the whole task, cut at the horizon
         spent = (tk["end"].clip(upper=model.calendar.horizon) - tk["start"]).fillna(0.0)
-        minutes = (spent * tk["nurse_crew"]).groupby(tk["category"]).sum()
+        crew_minutes = spent * tk["nurse_crew"]
+        minutes = crew_minutes.groupby(tk["category"]).sum()
         for category in sorted({t.category for t in model.tasks}):
             add("nurse_busy_hours_per_week", "nurses", minutes.get(category, 0.0) / 60 / weeks,
                 category=category)
+        on_duty = st.loc[st["group"].isin(nurses), "on_duty_minutes"].sum() if len(st) else 0.0
+        if on_duty > 0:
+            time_use = {t.id: t.time_use or DEFAULT_TIME_USE[t.category] for t in model.tasks}
+            by_class = crew_minutes.groupby(tk["task_id"].map(time_use)).sum()
+            for cls in TIME_USE_CLASSES:
+                add("nurse_time_share", "nurses", by_class.get(cls, 0.0) / on_duty, category=cls)
     if len(tk):
         # only the columns used: splitting every column of the frame per group is slow
         tk = tk[["group", "category", "wait", "late", "missed", "status"]]

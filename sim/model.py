@@ -194,6 +194,7 @@ def _task_type(index: int, task: Task, rank: dict[str, int], spread: DurationDef
         at=tuple(parse_clock(t) for t in task.at or ()), jitter=task.jitter,
         day_types=frozenset(task.day_types or DAY_TYPES),
         group_durations=_group_durations(task, rank, spread, duration, glide),
+        time_use=task.time_use_class,
     )
 
 

@@ -133,8 +133,8 @@ def build(folder: Path, command: str = "assess") -> ReportData:
 #: Graph divs an assess report of the two scenarios must hold.
 ASSESS_FIGURES = (
     "fig-verdict-0", "fig-verdict-1", "fig-util-0", "fig-util-1", "fig-util-diff-1",
-    "fig-util-fan", "fig-freed", "fig-nurse-time", "fig-wait-priority", "fig-wait-category",
-    "fig-late-missed",
+    "fig-util-fan", "fig-freed", "fig-nurse-time", "fig-nurse-time-use", "fig-wait-priority",
+    "fig-wait-category", "fig-late-missed",
 )
 #: Tables of an assess report.
 ASSESS_TABLES = ("table-verdicts", "table-feasibility", "table-training", "model-description")

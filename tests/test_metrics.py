@@ -23,6 +23,7 @@ from sim.experiment import run_one
 from sim.hourly import per_hour, tidy_hours
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
+from sim.io.schema import TIME_USE_CLASSES
 from sim.metrics import (
     KPI_KEYS,
     WAIT_BINS,
@@ -547,6 +548,45 @@ def test_nurse_hours_by_category_by_hand() -> None:
     assert values == {"legemiddelhandtering": 3.5, "pasientbehandling": 14.0, "renhold": 0.0}
     # the rows without a category are the ones there were before: the nurses' total
     assert _value(kpis, "nurse_busy_hours_per_week", "nurses", shift="all") == 17.5
+
+
+def test_nurse_time_share_by_time_use_class_by_hand() -> None:
+    # two nurses round the clock for a week: 2 x 7 x 1440 = 20 160 minutes on duty; a class
+    # comes from the task's `time_use`, else from its category (legemiddelhandtering ->
+    # medication, pasientbehandling -> direct_care); the healthcare worker's task is not
+    # nurse time, and every class has a row
+    raw = base_dict(groups=None, roster=None, tasks=None, durations={"distribution": "fixed"})
+    raw.update(
+        calendar={"days": 7, "start": "monday"},
+        groups=[{"id": "sykepleier", "nurse": True}, {"id": "helsefagarbeider"}],
+        roster={"sykepleier": 2, "helsefagarbeider": 1},
+        dispatch={"policy": "strict"},
+        tasks=[{"id": "medisin", "category": "legemiddelhandtering", "group": "sykepleier",
+                "per": "ward", "at": ["08:00"], "minutes": 30},
+               {"id": "stell", "category": "pasientbehandling", "group": "sykepleier",
+                "per": "ward", "at": ["10:00"], "minutes": 60, "staff": 2},
+               {"id": "rapport", "category": "administrativt", "group": "sykepleier",
+                "time_use": "professional_communication", "per": "ward", "at": ["07:30"],
+                "minutes": 15},
+               {"id": "rydde", "category": "renhold", "group": "helsefagarbeider",
+                "per": "ward", "at": ["11:00"], "minutes": 45}],
+    )
+    model = build_model(from_dict(raw))
+    assert [t.time_use for t in model.tasks] == \
+        ["medication", "direct_care", "professional_communication", "ward_related"]
+    kpis = run_one(model, seed=1, replication=0).kpis
+    rows = kpis[kpis["kpi"] == "nurse_time_share"]
+    assert set(rows["group"]) == {"nurses"}
+    assert set(rows[["shift", "day_type", "interval"]].itertuples(index=False)) == \
+        {("all", "all", "all")}
+    shares = dict(zip(rows["category"], rows["value"], strict=True))
+    assert list(shares) == list(TIME_USE_CLASSES)
+    on_duty = 2 * 7 * 1440
+    assert shares["medication"] == pytest.approx(7 * 30 / on_duty)
+    assert shares["direct_care"] == pytest.approx(7 * 120 / on_duty)
+    assert shares["professional_communication"] == pytest.approx(7 * 15 / on_duty)
+    assert sum(shares.values()) == pytest.approx(_value(kpis, "utilisation", "nurses",
+                                                        shift="all", day_type="all"))
 
 
 def test_nurse_hours_by_category_add_up_to_the_nurse_total() -> None:

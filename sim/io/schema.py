@@ -43,6 +43,19 @@ CATEGORIES: tuple[str, ...] = (
     "blodprover", "ernaering", "sjekkerutiner", "opplaering", "bestillinger", "renhold",
     "administrativt",
 )
+#: Time-use classes of nurse work (Westbrook et al. 2011, BMC Health Serv Res 11:319, Table 1).
+TIME_USE_CLASSES: tuple[str, ...] = (
+    "direct_care", "indirect_care", "medication", "documentation", "professional_communication",
+    "ward_related", "supervision", "other",
+)
+#: A task's time-use class when it gives no ``time_use``: by its category.
+DEFAULT_TIME_USE: dict[str, str] = {
+    "pasientbehandling": "direct_care", "prosedyrer": "direct_care",
+    "dokumentasjon": "documentation", "legemiddelhandtering": "medication",
+    "parorende": "direct_care", "blodprover": "direct_care", "ernaering": "direct_care",
+    "sjekkerutiner": "ward_related", "opplaering": "supervision", "bestillinger": "ward_related",
+    "renhold": "ward_related", "administrativt": "ward_related",
+}
 PRIORITIES: tuple[str, ...] = ("acute", "high", "normal", "low")
 #: Longest acceptable wait (minutes) by priority when a task gives no `max_wait`.
 DEFAULT_MAX_WAIT: dict[str, float] = {"acute": 10.0, "high": 30.0, "normal": 60.0, "low": 240.0}
@@ -316,6 +329,7 @@ class Task(_Frozen):
     id: Ident
     name: Name | None = None
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
+    time_use: Literal[TIME_USE_CLASSES] | None = None  # type: ignore[valid-type]
     group: str
     requires: str | None = None
     per: Literal["patient", "ward"] = "patient"
@@ -355,6 +369,11 @@ class Task(_Frozen):
         if isinstance(self.minutes, dict):
             return self.minutes.get(group)
         return self.minutes if group == self.group else None
+
+    @property
+    def time_use_class(self) -> str:
+        """The task's time-use class: its ``time_use``, else its category's default."""
+        return self.time_use or DEFAULT_TIME_USE[self.category]
 
     @property
     def estimate(self) -> float | None:

@@ -1,8 +1,9 @@
 """Plotly figures of the report about nurse time and tasks (verdicts, utilisation: figures).
 
-Freed nurse hours, where nurse time goes, waiting-time distributions and late and missed
-tasks. Same conventions as :mod:`sim.report.figures`: one function per figure, ``None``
-when the data is absent, user text escaped, numbers in the report's language.
+Freed nurse hours, where nurse time goes (hours by task category, shares of time on duty by
+time-use class), waiting-time distributions and late and missed tasks. Same conventions as
+:mod:`sim.report.figures`: one function per figure, ``None`` when the data is absent, user
+text escaped, numbers in the report's language.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from plotly.subplots import make_subplots
 from sim.calendar import DAY_TYPES
 from sim.experiment import Results
 from sim.i18n import Messages
-from sim.io.schema import CATEGORIES, PRIORITIES
+from sim.io.schema import CATEGORIES, PRIORITIES, TIME_USE_CLASSES
 from sim.metrics import WAIT_BINS
 from sim.model import WardModel
 from sim.report.figures import (
@@ -101,16 +102,17 @@ def _category_rows(results: Sequence[Results], kpi: str, group: str) -> list[pd.
 
 def _category_bars(fig: go.Figure, frames: list[pd.DataFrame], results: Sequence[Results],
                    categories: list[str], msg: Messages, hover_key: str, row: int = 1,
-                   col: int = 1, legend: bool = True) -> None:
-    """One horizontal bar per scenario and category, with CI whiskers."""
-    y = [esc(msg.label("category", c)) for c in categories]
+                   col: int = 1, legend: bool = True, kind: str = "category",
+                   spec: str = "num1") -> None:
+    """One horizontal bar per scenario and category (label ``kind``), with CI whiskers."""
+    y = [esc(msg.label(kind, c)) for c in categories]
     for i, (frame, res) in enumerate(zip(frames, results, strict=True)):
         if frame.empty:
             continue
         rows = frame.set_index("category").reindex(categories)
         mean, low, high = (rows[c].to_numpy(float) for c in ("mean", "ci_low", "ci_high"))
-        hover = [hover_lines(f"{res.scenario} · {msg.label('category', c)}",
-                             msg(hover_key, value=ci_text(msg, m, lo, hi, "num1")))
+        hover = [hover_lines(f"{res.scenario} · {msg.label(kind, c)}",
+                             msg(hover_key, value=ci_text(msg, m, lo, hi, spec)))
                  for c, m, lo, hi in zip(categories, mean, low, high, strict=True)]
         fig.add_trace(go.Bar(y=y, x=mean, orientation="h", name=esc(res.scenario),
                              marker_color=colour(i), error_x=_errors(mean, low, high),
@@ -131,6 +133,31 @@ def nurse_time(results: Sequence[Results], msg: Messages) -> go.Figure | None:
                                     margin={"l": 10, "r": 10, "t": 50, "b": 10}))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=msg("report.axis.hours_per_week"), rangemode="tozero")
+    return fig
+
+
+def nurse_time_use(results: Sequence[Results], msg: Messages) -> go.Figure | None:
+    """Nurses' share of time on duty by time-use class, baseline against the variants.
+
+    Classes no scenario spends any nurse time on are left out.
+    """
+    frames = _category_rows(results, "nurse_time_share", "nurses")
+    if all(f.empty for f in frames):
+        return None
+    used = pd.concat(frames)
+    classes = [c for c in TIME_USE_CLASSES if (used.loc[used["category"] == c, "mean"] > 0).any()]
+    if not classes:
+        return None
+    fig = make_subplots(rows=1, cols=1)
+    _category_bars(fig, frames, results, classes, msg, "report.hover.nurse_time_use",
+                   kind="time_use", spec="pct1")
+    fig.update_layout(**base_layout(msg, 120 + 18 * len(classes) * max(2, len(results)),
+                                    barmode="group", legend=TOP_LEGEND,
+                                    margin={"l": 10, "r": 10, "t": 50, "b": 10}))
+    fig.update_yaxes(autorange="reversed")
+    top = float(np.nanmax(used["ci_high"].fillna(used["mean"]).to_numpy(float)))
+    fig.update_xaxes(rangemode="tozero", range=[0, max(top, 0.05) * 1.05],
+                     **pct_ticks(msg, max(top, 0.05)))
     return fig
 
 

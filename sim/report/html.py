@@ -176,6 +176,8 @@ def _nurse_section(data: ReportData, msg: Messages) -> Section | None:
                      msg("report.caption.freed")),
         figure_block(ft.nurse_time(data.results, msg), "fig-nurse-time",
                      msg("report.figure.nurse_time"), msg("report.caption.nurse_time")),
+        figure_block(ft.nurse_time_use(data.results, msg), "fig-nurse-time-use",
+                     msg("report.figure.nurse_time_use"), msg("report.caption.nurse_time_use")),
     ]
     return _section("nurse-time", msg("report.section.nurse_time"), blocks)
 

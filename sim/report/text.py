@@ -118,7 +118,8 @@ def group_table(summary: pd.DataFrame, model: WardModel, *,
 
 def category_table(summary: pd.DataFrame, *, msg: Messages = ENGLISH) -> pd.DataFrame:
     """Per task category: how many, how long they wait, late and missed."""
-    cats = [c for c in summary["category"].unique() if c and c != "all"]
+    tasks = summary[summary["kpi"].isin([kpi for kpi, _ in GROUP_COLUMNS])]
+    cats = [c for c in tasks["category"].unique() if c and c != "all"]
     rows = {msg.label("category", c): {
         msg(f"table.col.{kpi}"): _cell(summary, kpi, fmt, msg=msg, category=c, group="")
         for kpi, fmt in GROUP_COLUMNS} for c in cats}
@@ -126,6 +127,15 @@ def category_table(summary: pd.DataFrame, *, msg: Messages = ENGLISH) -> pd.Data
         msg(f"table.col.{kpi}"): _cell(summary, kpi, fmt, msg=msg, category="all", group="all")
         for kpi, fmt in GROUP_COLUMNS}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def time_use_table(summary: pd.DataFrame, *, msg: Messages = ENGLISH) -> pd.DataFrame:
+    """Nurses' share of time on duty per time-use class, the classes with any time only."""
+    rows = summary[(summary["kpi"] == "nurse_time_share") & (summary["group"] == "nurses")]
+    shown = {msg.label("time_use", r["category"]): {
+        msg("table.share"): cell(r["mean"], r["ci_low"], r["ci_high"], "num1", True, msg=msg)}
+        for _, r in rows.iterrows() if r["mean"] > 0}
+    return pd.DataFrame.from_dict(shown, orient="index")
 
 
 def run_report(summary: pd.DataFrame, model: WardModel, replications: int, warmup_days: int,
@@ -141,6 +151,9 @@ def run_report(summary: pd.DataFrame, model: WardModel, replications: int, warmu
         msg("run.groups"), group_table(summary, model, msg=msg).to_string(),
         msg("run.categories"), category_table(summary, msg=msg).to_string(),
     ]
+    time_use = time_use_table(summary, msg=msg)
+    if len(time_use):
+        parts += [msg("run.time_use"), time_use.to_string()]
     return "\n\n".join(parts)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.calendar import DAY_TYPES
-from sim.io.schema import PRIORITIES
+from sim.io.schema import PRIORITIES, TIME_USE_CLASSES
 from sim.io.workbook import values as v
 from sim.io.workbook.cells import Sheet, as_text
 from sim.io.workbook.groups import GroupNames
@@ -22,8 +22,8 @@ from sim.io.workbook.vocab import Vocab, norm
 
 #: Task-table headers other than the groups' own columns, in the writer's order.
 TASK_COLUMNS: tuple[str, ...] = (
-    "proposal", "interval", "category", "count", "count_weekend", "count_holiday", "per", "at",
-    "jitter", "day_types", "priority", "max_wait", "drop_after", "staff", "repeat",
+    "proposal", "interval", "category", "time_use", "count", "count_weekend", "count_holiday",
+    "per", "at", "jitter", "day_types", "priority", "max_wait", "drop_after", "staff", "repeat",
     "distribution", "cv", "min", "mode", "max", "spread_by_group", "id", "number",
 )
 DISTRIBUTIONS = ("lognormal", "gamma", "triangular", "exponential", "fixed")
@@ -182,6 +182,8 @@ def _task_fields(sheet: Sheet, r: int, layout: Layout, vocab: Vocab, fields: dic
         "day_types": lambda col: _day_types(sheet, r, col, vocab),
         "priority": lambda col: v.word(sheet, r, col, vocab, "label.priority", PRIORITIES,
                                        "a priority"),
+        "time_use": lambda col: v.word(sheet, r, col, vocab, "label.time_use",
+                                       TIME_USE_CLASSES, "a time-use class"),
         "max_wait": lambda col: v.number(sheet, r, col, "a wait in minutes", ge=0),
         "drop_after": lambda col: v.number(sheet, r, col, "a wait in minutes", gt=0),
         "staff": lambda col: v.whole(sheet, r, col, "a number of persons", ge=1),

@@ -97,6 +97,7 @@ def _cells(task: dict[str, Any], key: str, number: int, proposal: dict[str, Any]
         "proposal": groups.label(proposal["group"]) if proposal is not None else None,
         "interval": interval_heading(key, vocab, intervals) if flat else None,
         "category": vocab.label("category", task["category"]),
+        "time_use": vocab.label("time_use", task["time_use"]) if task.get("time_use") else None,
         "count": rate.get("weekday") if rate else None,
         "count_weekend": rate.get("weekend") if rate else None,
         "count_holiday": rate.get("holiday") if rate else None,

@@ -1,10 +1,10 @@
 """The workbook's words: sheet names, headers and cell words in nb, sv and en.
 
 The texts live in the ``[workbook]`` tables of ``sim/messages/{en,nb,sv}.toml`` and in the
-``label.category``, ``label.priority`` and ``label.day_type`` tables the reports use. A
-workbook is *written* in one language and *read* in any: a header or word is looked up among
-the texts of all three languages (and the English ids), compared without case, surrounding
-space or a trailing colon.
+``label.category``, ``label.time_use``, ``label.priority`` and ``label.day_type`` tables the
+reports use. A workbook is *written* in one language and *read* in any: a header or word is
+looked up among the texts of all three languages (and the English ids), compared without
+case, surrounding space or a trailing colon.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 import xlsxwriter
 
 from sim.calendar import WEEKDAYS
-from sim.io.schema import CATEGORIES, PRIORITIES, Scenario
+from sim.io.schema import CATEGORIES, PRIORITIES, TIME_USE_CLASSES, Scenario
 from sim.io.workbook.groups import GroupNames
 from sim.io.workbook.sections import interval_names
 from sim.io.workbook.settings import DISTRIBUTIONS, FIELDS, get, show_value
@@ -102,6 +102,7 @@ def _lists(base: dict[str, Any], vocab: Vocab, groups: GroupNames) -> dict[str, 
     return {
         "groups": groups.shown, "mark": ["x"],
         "category": [vocab.label("category", c) for c in CATEGORIES],
+        "time_use": [vocab.label("time_use", c) for c in TIME_USE_CLASSES],
         "interval": [*interval_names(vocab, intervals), vocab.text("heading", "fixed_times")],
         "priority": [vocab.label("priority", p) for p in PRIORITIES],
         "yes_no": [vocab.text("word", "yes"), vocab.text("word", "no")],
@@ -136,10 +137,11 @@ def _tasks(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None, 
     sheet = out.sheet("tasks", [c.header for c in cols], freeze=(1, 1))
     last = out.task_rows(sheet, rows)
     widths = {"name": 58, "mark": 12, "time": 6, "training": 16, "proposal": 18, "interval": 40,
-              "category": 22, "at": 18, "spread_by_group": 24, "id": 24}
+              "category": 22, "time_use": 22, "at": 18, "spread_by_group": 24, "id": 24}
     choices = {"mark": "mark", "training": "certification", "proposal": "groups",
-               "interval": "interval", "category": "category", "per": "per",
-               "priority": "priority", "repeat": "yes_no", "distribution": "distribution"}
+               "interval": "interval", "category": "category", "time_use": "time_use",
+               "per": "per", "priority": "priority", "repeat": "yes_no",
+               "distribution": "distribution"}
     for i, col in enumerate(cols):
         sheet.set_column(i, i, widths.get(col.key, 11))
         if col.key in choices:
