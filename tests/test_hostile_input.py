@@ -733,3 +733,28 @@ def test_extends_names_only_scenario_files(tmp_path: Path, target: str) -> None:
     variant = _write(tmp_path / "v.yaml", {"extends": target, "name": "v"})
     err = _load_error(variant)
     assert ".yaml" in _one_line(err, str(variant), "extends")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged())
+def test_fuzz_wardsim_validate_exits_0_or_2_with_one_line(raw: dict[str, Any]) -> None:
+    import contextlib
+    import io
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ward.yaml"
+        try:
+            path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False),
+                            encoding="utf-8")
+        except UnicodeEncodeError:  # a lone surrogate drawn by hypothesis: no UTF-8 file
+            return
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["validate", str(path)])
+        assert code in (0, 2), err.getvalue()
+        if code == 2:
+            lines = err.getvalue().splitlines()
+            assert len(lines) == 1 and "Traceback" not in err.getvalue(), err.getvalue()
+            assert lines[0].startswith(f"wardsim: error: {path}"), lines[0]
+        assert sorted(p.name for p in Path(tmp).iterdir()) == ["ward.yaml"]
