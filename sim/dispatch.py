@@ -15,6 +15,11 @@ Rules (issue 2):
   later tasks would keep taking them and the task could wait for hours. They are free
   for other tasks again as soon as the task is missed or a crew can no longer form (the
   engine dispatches again at those instants).
+* A shift report (``handover: true``, ``staff: 2``) is done by one member of the shift that
+  leaves and one of the shift that comes: its crew is the eligible free member who leaves
+  first, then the best placed (below) of those who leave later; the first is the
+  outgoing one, whose group's time the task takes. If every eligible free member leaves at
+  the same time the report waits, and nobody is kept waiting for it.
 * Among eligible members the own group goes first, then the *narrowest* broader group (keep
   the most specialised staff free), then whoever has been idle longest, then staff order.
   The crew returned is in that order: the engine gives the task the time of the group of
@@ -145,6 +150,21 @@ def _fit(members: list[Member], job: Job, now: float, own_only: bool,
 _priority = attrgetter("task.priority")
 
 
+def _handover_crew(fit: list[Member]) -> list[Member] | None:
+    """A shift report's crew: who leaves first, and the best placed who leaves later.
+
+    None if every member in ``fit`` leaves at the same time (no two shifts meet).
+    """
+    outgoing = min(fit, key=_off_at)  # the first of equals in ``fit`` order
+    for m in fit:
+        if m.off_at > outgoing.off_at:
+            return [outgoing, m]
+    return None
+
+
+_off_at = attrgetter("off_at")
+
+
 def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
                 policy: DispatchPolicy) -> bool:
     """Whether enough people on duty, and staying, may take ``job`` to make up its crew."""
@@ -207,13 +227,15 @@ def assign(
                     continue
                 fit = _fit(free, job, now, own_only, policy)
                 staff = job.task.staff
-                if len(fit) >= staff:
-                    crew = fit[:staff]
+                crew = fit[:staff] if len(fit) >= staff else None
+                if crew is not None and staff > 1 and job.task.handover:
+                    crew = _handover_crew(fit)
+                if crew is not None:
                     assignments.append((job, crew))
                     free = [m for m in free if m not in crew]
                 else:
                     rest.append(job)
-                    if not (fit and on_duty is not None and own_only
+                    if not (fit and on_duty is not None and own_only and not job.task.handover
                             and len(_fit(free, job, now, False, policy)) < staff
                             and _could_form(on_duty, job, now, own_only, policy)):
                         continue

@@ -15,7 +15,10 @@ that ends exactly at shift end frees a member who is already leaving, and a memb
 shift starts at t can take a task that arrives at t.
 
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
-waiting carry over to whoever is on duty next. The run stops at the horizon: tasks then in
+waiting carry over to whoever is on duty next. Meal breaks (:mod:`sim.breaks`) run in a
+ward class of their own, :class:`_BreakWard`, so a scenario without breaks runs the plain
+:class:`_Ward`: a free member whose break is due goes on break in the same dispatch,
+before the tasks are matched. The run stops at the horizon: tasks then in
 service are recorded with their (later) end, tasks never started as waiting or missed.
 
 Who does a task takes their own group's time for it (a task's ``minutes`` and
@@ -40,6 +43,7 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
+from sim.breaks import ShiftBreak
 from sim.catalogue import Columns
 from sim.dispatch import Job, Member, assign
 from sim.inputs import Arrivals, Inputs
@@ -60,6 +64,9 @@ class EventLog:
     ``unstarted`` rows: (seq, task index, bed, arrival, status, missed_at) with status
     :data:`WAITING` or :data:`MISSED`. ``duty_end[i]`` is when member i actually left
     (NaN if absent); ``duties[i].end`` is when their shift was planned to end.
+    ``breaks`` rows: (member index, start, end) of every break taken; ``missed_breaks`` rows:
+    (member index, window close, minutes) of every break not started in its window (both
+    empty without breaks, :mod:`sim.breaks`).
     """
 
     horizon: float
@@ -67,6 +74,8 @@ class EventLog:
     duty_end: list[float]
     started: list[tuple] = field(default_factory=list)
     unstarted: list[tuple] = field(default_factory=list)
+    breaks: list[tuple] = field(default_factory=list)
+    missed_breaks: list[tuple] = field(default_factory=list)
 
 
 class _Dispatch(Event):
@@ -295,6 +304,93 @@ class _Ward:
         return log
 
 
+class _BreakWard(_Ward):
+    """A ward whose shifts have meal breaks; the rules are in :mod:`sim.breaks`.
+
+    Its own class, so that a ward without breaks runs the plain :class:`_Ward` at no cost.
+    A member whose break window is open and who has not started it is *due*; the dispatch
+    of an instant first sends the free due members on break, in staff order, as far as
+    ``keep_on_floor`` allows, then matches the others to tasks.
+    """
+
+    def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
+        super().__init__(env, model, inputs)
+        self.due: list[Member] = []  # window open, break not started; in staff order
+        self.resting: set[int] = set()  # member indices on break now
+        self.break_of: dict[int, ShiftBreak] = {}  # member index -> her shift's break
+
+    def start(self) -> None:
+        super().start()
+        by_shift = {b.shift: b for b in self.model.breaks}
+        shifts = {s.name: s for s in self.model.staffing.shifts}
+        horizon = self.log.horizon
+        windows: dict[tuple[float, float], list[Member]] = {}
+        for i, duty in enumerate(self.log.duties):
+            spec = by_shift.get(duty.shift)
+            if spec is None or duty.absent:
+                continue
+            opens, closes = spec.window(shifts[duty.shift].span(duty.day)[0])
+            if closes <= 0 or opens >= horizon:
+                continue
+            self.break_of[i] = spec
+            windows.setdefault((max(opens, 0.0), closes), []).append(self.members[i])
+        for (opens, closes), members in sorted(windows.items(), key=lambda kv: kv[0]):
+            self.env.timeout(opens).callbacks.append(lambda _, ms=members: self._open(ms))
+            if closes < horizon:
+                self.env.timeout(closes).callbacks.append(lambda _, ms=members: self._close(ms))
+
+    def _open(self, members: list[Member]) -> None:
+        self.due.extend(members)
+        self._request()
+
+    def _close(self, members: list[Member]) -> None:
+        """A break not started by its window's close is missed."""
+        now, due = self.env.now, self.due
+        for m in members:
+            if m in due:
+                due.remove(m)
+                self.log.missed_breaks.append((m.index, now, self.break_of[m.index].minutes))
+
+    def _could_start(self) -> bool:
+        idle = self.idle
+        for m in self.due:
+            if m in idle:
+                return True
+        return super()._could_start()
+
+    def _dispatch(self, event: Event) -> None:
+        if self.due:
+            self._take_breaks()
+        super()._dispatch(event)
+
+    def _take_breaks(self) -> None:
+        now, idle, resting = self.env.now, self.idle, self.resting
+        floor: dict[int, int] = {}  # per group: on duty, staying, not on break
+        for m in list(self.due):
+            if m not in idle:
+                continue  # busy: she goes when she is free again
+            group = m.group
+            if group not in floor:
+                floor[group] = sum(1 for x in self.on_duty if x.group == group
+                                   and x.off_at > now and x.index not in resting)
+            spec = self.break_of[m.index]
+            if floor[group] - 1 < spec.keep[group]:
+                continue
+            floor[group] -= 1
+            self.due.remove(m)
+            idle.remove(m)
+            resting.add(m.index)
+            self.log.breaks.append((m.index, now, now + spec.minutes))
+            self.env.timeout(spec.minutes).callbacks.append(lambda _, m=m: self._back(m))
+
+    def _back(self, member: Member) -> None:
+        """Back from break (always before her shift ends: the window is checked so)."""
+        self.resting.discard(member.index)
+        member.idle_since = self.env.now
+        self.idle.append(member)
+        self._request()
+
+
 def simulate(model: WardModel, inputs: Inputs) -> EventLog:
     """Run one replication of ``model`` on its drawn ``inputs`` and return the log.
 
@@ -309,7 +405,7 @@ def simulate(model: WardModel, inputs: Inputs) -> EventLog:
     """
     inputs.check(model)
     env = simpy.Environment()
-    ward = _Ward(env, model, inputs)
+    ward = (_BreakWard if model.breaks else _Ward)(env, model, inputs)
     ward.start()
     env.run(until=model.calendar.horizon)
     return ward.finish()

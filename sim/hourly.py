@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import EventLog
-from sim.metrics import DECIMALS, busy_spans
+from sim.metrics import DECIMALS, break_spans, busy_spans
 from sim.model import WardModel
 
 HOUR = 60.0
@@ -50,7 +50,8 @@ def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Data
 
     On duty is from a member's shift start to when they actually left (overtime included);
     absent members are not on duty. Busy counts every member of a crew; spans are cut at
-    the horizon. ``warmup`` marks days before ``warmup_days``.
+    the horizon. ``warmup`` marks days before ``warmup_days``. With breaks taken
+    (:mod:`sim.breaks`), ``break_minutes`` is the time on break, neither busy nor available.
     """
     duties, horizon = log.duties, log.horizon
     hours = model.calendar.days * 24
@@ -62,6 +63,7 @@ def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Data
     present = ~np.array([d.absent for d in duties], dtype=bool) & (dend > dstart)
     who, bstart, bend, _ = busy_spans(log)
     bgroup = dg[who]
+    who_r, rstart, rend = break_spans(log)
     day_types = np.array(model.calendar.day_types(), dtype=object)
     parts = []
     for group in np.unique(dg[present]).tolist():
@@ -71,9 +73,14 @@ def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Data
         busy = np.round(per_hour(bstart[busy_sel], bend[busy_sel], hours), DECIMALS)
         index = np.flatnonzero(on > 0)
         day = index // 24
-        parts.append(pd.DataFrame({
+        frame = pd.DataFrame({
             "group": model.group_ids[group], "day": day, "day_type": day_types[day],
             "hour": index % 24, "on_duty_minutes": on[index], "busy_minutes": busy[index],
             "warmup": day < warmup_days,
-        }))
+        })
+        if who_r.size:
+            mine = dg[who_r] == group
+            frame["break_minutes"] = np.round(per_hour(rstart[mine], rend[mine], hours),
+                                              DECIMALS)[index]
+        parts.append(frame)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)

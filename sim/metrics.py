@@ -106,6 +106,24 @@ def busy_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
             np.repeat(np.array(kind, dtype=np.int64), sizes))
 
 
+def break_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every break taken: (duty index, start, end cut at the horizon); empty without breaks."""
+    if not log.breaks:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    who, start, end = (np.array(x) for x in zip(*log.breaks, strict=True))
+    return who.astype(np.int64), start.astype(float), np.minimum(end.astype(float), log.horizon)
+
+
+def missed_breaks(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every break missed: (duty index, when its window closed, its minutes)."""
+    if not log.missed_breaks:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    who, at, minutes = (np.array(x) for x in zip(*log.missed_breaks, strict=True))
+    return who.astype(np.int64), at.astype(float), minutes.astype(float)
+
+
 def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Total length of the spans [starts, ends) that lies before each point."""
     a, b = np.sort(starts), np.sort(ends)
@@ -133,6 +151,10 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
 
     ``other_group_minutes`` is time spent on tasks placed on another group (what task
     sharing could free); ``absent_minutes`` is rostered time lost to absence.
+    ``break_minutes`` is time on break (:mod:`sim.breaks`), neither busy nor available:
+    ``utilisation`` is busy / (on duty - break). ``missed_breaks`` and
+    ``missed_break_minutes`` count the breaks not started in their window, and their
+    minutes, in the interval in which the window closed. All three are 0 without breaks.
     """
     duties, horizon = log.duties, log.horizon
     dg = np.array([d.group for d in duties], dtype=np.int64)
@@ -146,6 +168,11 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
     other_a = dg[who_a] != placed[kind_a]
     windows = _windows(model)
     w0, w1 = windows["w0"].to_numpy(float), windows["w1"].to_numpy(float)
+    who_r, rstart, rend = break_spans(log)
+    who_m, missed_at, missed_minutes = missed_breaks(log)
+    if who_m.size:  # the (day, interval) piece each window closed in: the pieces tile the horizon
+        order = np.argsort(w0, kind="stable")
+        missed_in = order[np.searchsorted(w0[order], missed_at, side="right") - 1]
 
     def measure(mask_starts: np.ndarray, mask_ends: np.ndarray) -> np.ndarray:
         if mask_starts.size == 0:
@@ -165,6 +192,15 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
         frame["other_group_minutes"] = measure(bstart_a[busy_sel & other_a], bend_a[busy_sel & other_a])
         frame["overtime_minutes"] = measure(dplanned[late], dend[late])
         frame["absent_minutes"] = measure(dstart[sel & absent], dplanned[sel & absent])
+        frame["break_minutes"] = measure(rstart[sel[who_r]], rend[sel[who_r]]) if who_r.size \
+            else 0.0
+        frame["missed_breaks"] = 0.0
+        frame["missed_break_minutes"] = 0.0
+        if who_m.size:
+            mine = sel[who_m]
+            frame["missed_breaks"] = np.bincount(missed_in[mine], minlength=w0.size).astype(float)
+            frame["missed_break_minutes"] = np.bincount(missed_in[mine], missed_minutes[mine],
+                                                        minlength=w0.size)
         frame.insert(0, "shift", shift)
         frame.insert(0, "group", model.group_ids[group])
         parts.append(frame)
@@ -175,7 +211,8 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
     minutes = [c for c in staff.columns if c.endswith("_minutes")]
     staff[minutes] = staff[minutes].round(DECIMALS)
     staff = staff[(staff["on_duty_minutes"] > 0) | (staff["absent_minutes"] > 0)]
-    staff["utilisation"] = staff["busy_minutes"] / staff["on_duty_minutes"].where(staff["on_duty_minutes"] > 0)
+    available = staff["on_duty_minutes"] - staff["break_minutes"]
+    staff["utilisation"] = staff["busy_minutes"] / available.where(available > 0)
     staff.insert(0, "scenario", model.name)
     staff.insert(0, "replication", replication)
     staff["warmup"] = staff["day"] < warmup_days
@@ -218,6 +255,8 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
             add("other_group_hours_per_week", group, g["other_group_minutes"].sum() / 60 / weeks)
             add("absent_hours_per_week", group, g["absent_minutes"].sum() / 60 / weeks)
         add("overtime_hours_per_week", ALL, st["overtime_minutes"].sum() / 60 / weeks)
+        if model.breaks:  # only then, so a ward without breaks keeps exactly its rows
+            _break_kpis(st, model, weeks, add)
         cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
         paid = st.groupby("group")["on_duty_minutes"].sum() / 60
         add("staff_cost_per_week", ALL, sum(paid[g] * cost[g] for g in paid.index) / weeks)
@@ -274,19 +313,26 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
 
 
 def _hour_kpis(hours: pd.DataFrame, model: WardModel) -> pd.DataFrame:
-    """``utilisation_hour`` rows: busy over on-duty minutes summed over the measured days."""
+    """``utilisation_hour`` rows: busy over available minutes summed over the measured days.
+
+    Available is on duty less break (``break_minutes``, if the frame has it).
+    """
     minutes = ["on_duty_minutes", "busy_minutes"]
+    if "break_minutes" in hours:
+        minutes.append("break_minutes")
     h = hours.loc[~hours["warmup"], ["group", "day_type", "hour", *minutes]]
     nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
     h = pd.concat([h, h[h["group"].isin(nurses)].assign(group="nurses")], ignore_index=True)
     parts = [h.groupby(["group", "day_type", "hour"], as_index=False)[minutes].sum(),
              h.groupby(["group", "hour"], as_index=False)[minutes].sum().assign(day_type=ALL)]
     out = pd.concat(parts, ignore_index=True)
-    out = out[out["on_duty_minutes"] > 0]
+    available = out["on_duty_minutes"] - out["break_minutes"] if "break_minutes" in out \
+        else out["on_duty_minutes"]
+    out, available = out[available > 0], available[available > 0]
     return pd.DataFrame({
         "kpi": "utilisation_hour", "group": out["group"], "category": "", "shift": ALL,
         "day_type": out["day_type"], "interval": out["hour"].map("{:02d}".format),
-        "value": out["busy_minutes"] / out["on_duty_minutes"],
+        "value": out["busy_minutes"] / available,
     }).reset_index(drop=True)
 
 
@@ -324,8 +370,26 @@ def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
     return out
 
 
+def _break_kpis(st: pd.DataFrame, model: WardModel, weeks: float, add) -> None:
+    """``missed_breaks_per_week`` per group × shift with breaks (× day type and ``all``), per
+    group and for the ward; ``break_hours_per_week`` (breaks taken) per group."""
+    with_breaks = st[st["shift"].isin({b.shift for b in model.breaks})]
+    for keys, g in with_breaks.groupby(["group", "shift", "day_type"], sort=False):
+        add("missed_breaks_per_week", keys[0], g["missed_breaks"].sum() / weeks, shift=keys[1],
+            day_type=keys[2])
+    for keys, g in with_breaks.groupby(["group", "shift"], sort=False):
+        add("missed_breaks_per_week", keys[0], g["missed_breaks"].sum() / weeks, shift=keys[1])
+    for group, g in st.groupby("group", sort=False):
+        add("missed_breaks_per_week", group, g["missed_breaks"].sum() / weeks)
+        add("break_hours_per_week", group, g["break_minutes"].sum() / 60 / weeks)
+    add("missed_breaks_per_week", ALL, st["missed_breaks"].sum() / weeks)
+
+
 def _ratio(g: pd.DataFrame) -> float:
+    """Busy over available minutes: on duty less break (:mod:`sim.breaks`)."""
     on = g["on_duty_minutes"].sum()
+    if "break_minutes" in g:
+        on -= g["break_minutes"].sum()
     return float(g["busy_minutes"].sum() / on) if on > 0 else np.nan
 
 

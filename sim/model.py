@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.breaks import ShiftBreak, shift_breaks
 from sim.calendar import (
     ANYTIME,
     DAY_TYPES,
@@ -50,6 +51,8 @@ class WardModel:
     patients: tuple[int, ...]
     beds: int = 0
     arrival_scale: float = 1.0
+    #: Meal breaks per shift (:mod:`sim.breaks`); empty: nobody takes a break.
+    breaks: tuple[ShiftBreak, ...] = ()
 
     @property
     def shift_names(self) -> tuple[str, ...]:
@@ -87,6 +90,7 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
         tasks=tasks, staffing=staffing, dispatch=dispatch, patients=patients,
         beds=scenario.ward.beds,
         arrival_scale=scenario.arrivals.scale,
+        breaks=shift_breaks(scenario),
     )
     for task in tasks:
         most = max(int(eligible_heads(model, task, dt).max()) for dt in DAY_TYPES)
@@ -194,6 +198,7 @@ def _task_type(index: int, task: Task, rank: dict[str, int], spread: DurationDef
         at=tuple(parse_clock(t) for t in task.at or ()), jitter=task.jitter,
         day_types=frozenset(task.day_types or DAY_TYPES),
         group_durations=_group_durations(task, rank, spread, duration, glide),
+        handover=task.handover,
         time_use=task.time_use_class,
     )
 

@@ -12,7 +12,8 @@ only on the mean, so the staff minutes and the tasks of a replication are tallie
 * **Staff minutes** (:func:`shift_staff`) belong to the instance of the duty they were
   worked on: on duty from the shift start until the member actually left (overtime past
   midnight included), busy on tasks by every member of a crew, absent for the planned
-  shift of an absent member; all cut at the horizon. Instances that start before
+  shift of an absent member, on break and breaks missed (:mod:`sim.breaks`: utilisation
+  is busy over on duty less break); all cut at the horizon. Instances that start before
   ``warmup_days`` (the night that started the day before day 0 included) are left out.
 * **Tasks** (:func:`shift_tasks`, :func:`task_shift`): a task placed on group G arriving at
   minute t belongs to the shift of G that covers t and started most recently, among G's
@@ -35,12 +36,12 @@ import pandas as pd
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
 from sim.engine import EventLog
 from sim.hourly import per_hour
-from sim.metrics import DECIMALS, busy_spans
+from sim.metrics import DECIMALS, break_spans, busy_spans, missed_breaks
 from sim.model import WardModel
 from sim.staff import CONTINUOUS
 
 STAFF_COLUMNS = ["group", "shift", "shift_day", "day_type", "on_duty_minutes", "busy_minutes",
-                 "absent_minutes"]
+                 "absent_minutes", "break_minutes", "missed_breaks"]
 TASK_COLUMNS = ["group", "shift", "shift_day", "day_type", "task_id", "priority",
                 "performed_by", "arrived", "late", "missed"]
 
@@ -161,10 +162,14 @@ def shift_staff(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Dat
     dend = np.maximum(dend, dstart)
     who, bstart, bend, _ = busy_spans(log)
     busy = np.bincount(who, weights=bend - bstart, minlength=n)
+    who_r, rstart, rend = break_spans(log)
+    who_m = missed_breaks(log)[0]
     frame = pd.DataFrame({
         "group": np.array(model.group_ids, dtype=object)[dg], "shift": dshift, "shift_day": dday,
         "on_duty_minutes": dend - dstart, "busy_minutes": busy,
         "absent_minutes": np.where(absent, np.maximum(dplanned - dstart, 0.0), 0.0),
+        "break_minutes": np.bincount(who_r, weights=rend - rstart, minlength=n),
+        "missed_breaks": np.bincount(who_m, minlength=n).astype(float),
     })
     continuous = dshift == CONTINUOUS
     frame = frame[~continuous]
@@ -172,7 +177,7 @@ def shift_staff(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Dat
                        for i in np.flatnonzero(continuous)]
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.groupby(["group", "shift", "shift_day"], sort=True, as_index=False).sum()
-    minutes = ["on_duty_minutes", "busy_minutes", "absent_minutes"]
+    minutes = ["on_duty_minutes", "busy_minutes", "absent_minutes", "break_minutes"]
     frame[minutes] = frame[minutes].round(DECIMALS)
     frame = frame[(frame["shift_day"] >= warmup_days)
                   & ((frame["on_duty_minutes"] > 0) | (frame["absent_minutes"] > 0))]
@@ -193,6 +198,7 @@ def _per_day(log: EventLog, model: WardModel, i: int, dstart: np.ndarray, dend: 
     return pd.DataFrame({
         "group": model.group_ids[duty.group], "shift": CONTINUOUS, "shift_day": np.arange(days),
         "on_duty_minutes": on, "busy_minutes": busy, "absent_minutes": 0.0,
+        "break_minutes": 0.0, "missed_breaks": 0.0,
     })
 
 

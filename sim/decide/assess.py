@@ -16,7 +16,8 @@ it starts on, and a task to the shift of its group on duty when it arrives; see
 * **feasible** when every check is met with confidence (the interval lies at or below the
   target).
 
-Simulated checks: ``utilisation`` of the group's staff on the shift (busy over on duty),
+Simulated checks: ``utilisation`` of the group's staff on the shift (busy over on duty
+less break),
 ``late_share_<priority>`` of the tasks placed on the group that arrive in the cell,
 ``missed_per_week`` of those tasks, and ``glide_back`` for each task that a variant moved to
 the group (compared with the first scenario, the baseline). A scenario is feasible when
@@ -99,6 +100,7 @@ def _utilisation(staff: pd.DataFrame, label: str, targets: Targets, replications
     rows = []
     for (group, shift, day_type), g in staff.groupby(CELL, sort=True):
         target = targets.max_utilisation_of(group)
+        g = _available(g)
         per_rep = g.groupby("replication")[["busy_minutes", "on_duty_minutes"]].sum()
         ratio = per_rep["busy_minutes"] / per_rep["on_duty_minutes"].where(per_rep["on_duty_minutes"] > 0)
         mean, low, high = share_interval(_per_replication(ratio, replications, None))
@@ -114,6 +116,14 @@ def _utilisation(staff: pd.DataFrame, label: str, targets: Targets, replications
             rows.append(_tail(label, group, shift, day_type, "utilisation_tail", single > target,
                               target, targets.shift_tail, "utilisation_tail"))
     return rows
+
+
+def _available(staff: pd.DataFrame) -> pd.DataFrame:
+    """Shift instances with ``on_duty_minutes`` less break time: utilisation counts break
+    time as neither busy nor available (:mod:`sim.breaks`)."""
+    if "break_minutes" not in staff or not staff["break_minutes"].any():
+        return staff
+    return staff.assign(on_duty_minutes=staff["on_duty_minutes"] - staff["break_minutes"])
 
 
 def _tail(label: str, group: str, shift: str, day_type: str, check: str, missed: np.ndarray,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NoReturn
 
+from sim.breaks import check_breaks
 from sim.calendar import (
     ANYTIME,
     DEFAULT_INTERVALS,
@@ -73,6 +74,7 @@ def check_references(scenario: Scenario, source: str) -> None:
             fail(f"absence.{group}", f"{shown(group)} is not a staff group{suggest(group, groups)}")
     for task in scenario.tasks:
         _check_task(task, groups, interval_ids, scenario, fail)
+    check_breaks(scenario, fail)
     if isinstance(scenario.targets.max_utilisation, dict):
         for group in scenario.targets.max_utilisation:
             if group not in groups:

@@ -43,6 +43,9 @@ STAFF_SCHEMA = pa.schema([
     ("interval", pa.string()), ("on_duty_minutes", pa.float64()), ("busy_minutes", pa.float64()),
     ("other_group_minutes", pa.float64()), ("overtime_minutes", pa.float64()),
     ("absent_minutes", pa.float64()), ("utilisation", pa.float64()), ("warmup", pa.bool_()),
+    # meal breaks (sim.breaks), 0 without breaks; utilisation = busy / (on duty - break)
+    ("break_minutes", pa.float64()), ("missed_breaks", pa.float64()),
+    ("missed_break_minutes", pa.float64()),
 ])
 
 

@@ -243,6 +243,20 @@ class ShiftSpec(_Frozen):
         return self
 
 
+class BreakSpec(_Frozen):
+    """A shift's meal break (pause): how long, when it may start, who must stay on the floor.
+
+    ``window`` is when a member may *start* her break (a clock span inside the shift, ending
+    at least ``minutes`` before the shift does); ``keep_on_floor`` the fewest members of a
+    group on duty who must stay off break while one of this shift takes hers (0 if not given).
+    The rules are in :mod:`sim.breaks`.
+    """
+
+    minutes: number(0, 240, above=True, unit="minutes")  # type: ignore[valid-type]
+    window: Span
+    keep_on_floor: dict[str, HeadCount] = Field(default_factory=dict, max_length=MAX_GROUPS)
+
+
 class DurationSpec(_Frozen):
     """How a task's duration spreads around its estimate."""
 
@@ -347,6 +361,7 @@ class Task(_Frozen):
     max_wait: WaitMinutes | None = None
     drop_after: number(0, 10080, above=True, unit="minutes") | None = None  # type: ignore[valid-type]
     staff: number(1, 20, whole=True) = 1  # type: ignore[valid-type]
+    handover: Annotated[bool, BeforeValidator(_strict_bool)] = False
 
     @model_validator(mode="after")
     def _shape(self) -> Task:
@@ -356,6 +371,9 @@ class Task(_Frozen):
             raise ValueError("`repeat: after_done` needs `per: patient` and `when` rates")
         if self.day_types is not None and self.at is None:
             raise ValueError("`day_types` filters `at` tasks; for `when` give rates per day type")
+        if self.handover and self.staff != 2:
+            raise ValueError("`handover: true` is a report from one shift to the next, done by "
+                             "two people at once: give `staff: 2`")
         triangular = self.duration is not None and self.duration.distribution == "triangular"
         if self.minutes is None and not triangular:
             raise ValueError("`minutes` (the estimated time) is required")
@@ -466,6 +484,7 @@ class Scenario(_Frozen):
                                                 max_length=MAX_INTERVALS)
     groups: tuple[Group, ...] = Field(min_length=1, max_length=MAX_GROUPS)
     shifts: dict[Label, ShiftSpec] = Field(default_factory=dict, max_length=MAX_SHIFTS)
+    breaks: dict[Label, BreakSpec] = Field(default_factory=dict, max_length=MAX_SHIFTS)
     roster: dict[str, RosterEntry]
     certifications: dict[Label, dict[str, Certified]] = Field(default_factory=dict,
                                                               max_length=MAX_CERTIFICATIONS)
