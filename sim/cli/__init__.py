@@ -29,6 +29,7 @@ from sim.cli.common import (
     whole,
 )
 from sim.cli.compare import cmd_compare
+from sim.cli.optimise import add_optimise
 from sim.cli.run import cmd_run, cmd_validate
 from sim.cli.sweep import cmd_sweep
 from sim.cli.workbook import add_workbook
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
     add_workbook(sub)
     add_calibrate(sub)
+    add_optimise(sub)
     return parser
 
 

@@ -1,0 +1,208 @@
+"""A lower bound on the cost of any roster that meets the targets, without simulation.
+
+Two kinds of necessary conditions on the varied cells' heads (a mixed-integer programme,
+solved by ``scipy.optimize.milp``, HiGHS):
+
+* **capacity**, per day type and per set of groups that alone may do a set of tasks (each
+  group alone under ``strict`` dispatch; under ``glide`` the broadest k groups, who alone may
+  do the tasks placed on them): the offered work of those tasks per day – expected count ×
+  mean minutes (the quickest group's, × crew size) – is at most what the groups' present
+  staff may be busy: Σ heads × shift minutes × (1 − absence) × ``max_utilisation``. Call-bell
+  tasks (``repeat: after_done``) count as no work (their count depends on the queue), and
+  work that ``max_missed_per_week`` allows to be missed is taken off;
+* **someone may do it**, per task, day type and clock minute at which it can arrive: the
+  heads on duty who may take it (own group, and broader ones under ``glide``) are at least
+  its crew size – the ``roster``/``crew`` checks of ``assess``, certificates counted as if
+  everyone held them.
+
+Every roster that is feasible in ``assess`` meets these (up to the averaging: the target is
+on the mean of each replication's utilisation, the bound on the mean work), so the cheapest
+roster meeting them costs no more than the optimum. Cost is cost per hour × rostered hours
+per week; if no group has a cost per hour, hours per week are the cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from sim.calendar import DAY_TYPES, MINUTES_PER_DAY, span_pieces
+from sim.catalogue import TaskType, rate_windows
+from sim.decide.cells import Cell
+from sim.decide.fte import cell_hours
+from sim.decide.training import shift_hours
+from sim.io.schema import Targets
+from sim.model import WardModel, clock_mask, heads_on_duty, task_pieces
+from sim.staff import CONTINUOUS
+
+_SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The lower bound: cost, the cheapest values meeting the conditions (None: none does)."""
+
+    cost: float
+    values: tuple[int, ...] | None
+    weights: np.ndarray
+    constant: float
+    matrix: np.ndarray
+    lower: np.ndarray
+    names: tuple[str, ...]
+
+    def cost_of(self, values: tuple[int, ...] | list[int]) -> float:
+        """Cost per week of a roster of the varied cells (the others as in the scenario)."""
+        return float(self.constant + self.weights @ np.asarray(values, float))
+
+    def broken(self, values: tuple[int, ...] | list[int]) -> list[str]:
+        """The necessary conditions a roster breaks (none: it may be feasible)."""
+        if not len(self.lower):
+            return []
+        lhs = self.matrix @ np.asarray(values, float)
+        return [n for n, a, b in zip(self.names, lhs, self.lower, strict=True) if a < b - _SLACK]
+
+
+def cost_rates(model: WardModel) -> tuple[float, ...]:
+    """Cost of one hour per group; all 1 (hours are the cost) if no group has a cost."""
+    if any(c > 0 for c in model.cost_per_hour):
+        return model.cost_per_hour
+    return tuple(1.0 for _ in model.cost_per_hour)
+
+
+def _day_types(model: WardModel) -> list[str]:
+    present = set(model.calendar.day_types())
+    return [d for d in DAY_TYPES if d in present]
+
+
+def _covers(cell_shift: str, model: WardModel) -> np.ndarray:
+    if cell_shift == CONTINUOUS:
+        return np.ones(MINUTES_PER_DAY, dtype=bool)
+    shift = next(s for s in model.staffing.shifts if s.name == cell_shift)
+    return clock_mask(span_pieces(shift.start, shift.end))
+
+
+def offered_work(model: WardModel, task: TaskType, day_type: str) -> float:
+    """Expected minutes of work of ``task`` per day of ``day_type`` (quickest group's time)."""
+    if task.after_done:
+        return 0.0
+    cal = model.calendar
+    types = cal.day_types()
+    days = sum(1 for t in types if t == day_type)
+    if days == 0:
+        return 0.0
+    if task.at:
+        count = sum((model.patients[d] if task.per_patient else 1) * len(task.at)
+                    for d in range(cal.days) if types[d] == day_type and day_type in task.day_types)
+    else:
+        starts, _, means = rate_windows(task, cal, list(model.patients), model.arrival_scale)
+        day = (starts // MINUTES_PER_DAY).astype(int)
+        count = float(sum(m for m, d in zip(means, day, strict=True) if types[d] == day_type))
+    means = [task.duration.mean] + [d.mean for d in task.group_durations if d is not None]
+    return count / days * min(means) * task.staff
+
+
+def _heads(model: WardModel, cells: list[Cell]) -> list[tuple[int, str, str, int]]:
+    """Every rostered cell not varied: (group index, shift, day type, heads)."""
+    varied = {(c.group, c.shift, c.day_type) for c in cells}
+    out = []
+    for g, shift, _ in model.staffing.counts:
+        for d in DAY_TYPES:
+            if (model.group_ids[g], shift, d) not in varied:
+                out.append((g, shift, d, heads_on_duty(model, g, shift, d)))
+    for g, heads in model.staffing.continuous:
+        if (model.group_ids[g], CONTINUOUS, "all") not in varied:
+            out.extend((g, CONTINUOUS, d, heads) for d in DAY_TYPES)
+    return out
+
+
+def _useful(model: WardModel, targets: Targets, g: int, shift: str) -> float:
+    """Minutes a day one head of group ``g`` on ``shift`` may be busy within its target."""
+    minutes = MINUTES_PER_DAY if shift == CONTINUOUS else shift_hours(model, shift) * 60
+    return minutes * (1 - model.staffing.absence[g]) * \
+        targets.max_utilisation_of(model.group_ids[g])
+
+
+def _capacity(model: WardModel, cells: list[Cell], fixed: list, targets: Targets,
+              d: str) -> list[tuple[list[float], float, str]]:
+    """Capacity rows of day type ``d``: groups 0..k under glide, each group alone if strict."""
+    rank = {g: i for i, g in enumerate(model.group_ids)}
+    n = len(model.group_ids)
+    sets = [list(range(k + 1)) for k in range(n)] if model.dispatch.broader_may_take \
+        else [[g] for g in range(n)]
+    out = []
+    for members in sets:
+        work = sum(offered_work(model, t, d) for t in model.tasks if t.group in members)
+        if targets.max_missed_per_week > 0:  # work that may be missed need not be done
+            longest = max((t.duration.mean * t.staff for t in model.tasks), default=0.0)
+            work -= targets.max_missed_per_week / 7.0 * longest * len(members)
+        if work <= 0:
+            continue
+        row = [_useful(model, targets, rank[c.group], c.shift)
+               if rank[c.group] in members and c.day_type in (d, "all") else 0.0 for c in cells]
+        have = sum(_useful(model, targets, g, s) * h for g, s, dd, h in fixed
+                   if g in members and dd == d)
+        who = " and ".join(model.group_ids[g] for g in members)
+        out.append((row, work - have, f"the offered work of {who} on a {d} within its capacity"))
+    return out
+
+
+def _staffed(model: WardModel, cells: list[Cell], fixed: list,
+             d: str) -> list[tuple[list[float], float, str]]:
+    """Rows of day type ``d``: enough on duty who may do each task whenever it can arrive."""
+    rank = {g: i for i, g in enumerate(model.group_ids)}
+    out = []
+    for task in model.tasks:
+        arrive = clock_mask(task_pieces(model, task, d))
+        if not arrive.any():
+            continue
+        may = {g for g in range(len(model.group_ids))
+               if g == task.group or (model.dispatch.broader_may_take and g < task.group)}
+        none = np.zeros(MINUTES_PER_DAY, bool)
+        cover = np.array([_covers(c.shift, model) & arrive
+                          if rank[c.group] in may and c.day_type in (d, "all") else none
+                          for c in cells]).reshape(len(cells), -1)
+        have = np.zeros(MINUTES_PER_DAY)
+        for g, s, dd, h in fixed:
+            if g in may and dd == d:
+                have += _covers(s, model) * h
+        seen = set()
+        for minute in np.flatnonzero(arrive):
+            key = (tuple(cover[:, minute].tolist()), have[minute])
+            if key not in seen:
+                seen.add(key)
+                out.append((cover[:, minute].astype(float).tolist(), task.staff - have[minute],
+                            f"{task.staff} on duty who may do {task.id} on a {d} at "
+                            f"{minute // 60:02d}:{minute % 60:02d}"))
+    return out
+
+
+def lower_bound(model: WardModel, cells: list[Cell], targets: Targets) -> Bound:
+    """Find the cheapest roster of the varied cells meeting the necessary conditions."""
+    rank = {g: i for i, g in enumerate(model.group_ids)}
+    rates = cost_rates(model)
+    # a holiday adds no weekly hours; a hundredth of a shift breaks the tie in favour of fewer
+    weights = np.array([rates[rank[c.group]] * (24.0 * 7 if c.shift == CONTINUOUS else max(
+        cell_hours(model, c.shift, c.day_type), 0.01 * shift_hours(model, c.shift)))
+        for c in cells])
+    fixed = _heads(model, cells)
+    constant = sum(rates[g] * h * (cell_hours(model, s, d) if s != CONTINUOUS else
+                                   (24.0 * 7 if d == "weekday" else 0.0)) for g, s, d, h in fixed)
+    found = [r for d in _day_types(model) for r in (*_capacity(model, cells, fixed, targets, d),
+                                                    *_staffed(model, cells, fixed, d))]
+    rows = [r for r, _, _ in found]
+    lower = [b for _, b, _ in found]
+    names = [n for _, _, n in found]
+    matrix = np.array(rows, float).reshape(len(rows), len(cells))
+    low = np.array(lower, float)
+    lo = np.array([c.low for c in cells], float)
+    hi = np.array([c.high for c in cells], float)
+    constraints = [LinearConstraint(matrix, low - _SLACK, np.inf)] if len(low) else []
+    res = milp(weights, integrality=np.ones(len(cells)), bounds=Bounds(lo, hi),
+               constraints=constraints)
+    if res.x is None:
+        return Bound(float("inf"), None, weights, constant, matrix, low, tuple(names))
+    values = tuple(int(round(v)) for v in res.x)
+    return Bound(float(constant + weights @ np.array(values, float)), values, weights, constant,
+                 matrix, low, tuple(names))
