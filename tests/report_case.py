@@ -1,9 +1,11 @@
 """A tiny real simulation and hand-made assess frames, shared by the report tests.
 
 Two scenario files (a baseline and a variant that moves a task), written to a temporary
-folder so that the model description has real files to hash. The names are hostile on
-purpose: a task ``<script>alert(1)</script>`` and a staff group ``<b>assistent</b>`` must show
-as text everywhere. The assistant works days only, so its evening and night cells must show
+folder so that the model description has real files to hash. Ids are plain (an id is 1–64
+letters, digits and ``_``), but the names are hostile on purpose: the task ``blodprove`` is
+named ``<script>alert(1)</script>`` and the staff group ``assistent`` ``<b>assistent</b>``,
+and both stand in the scenario's description and leading comments too; they must show as
+text everywhere. The assistant works days only, so its evening and night cells must show
 "–". The verdict, training and feasibility frames follow the design's columns.
 """
 
@@ -22,41 +24,47 @@ from sim.model import build_model
 from sim.report.describe import describe_scenarios
 from sim.report.html import ReportData
 
+#: The task's and the staff group's ids, and their hostile names.
+TASK_ID, GROUP_ID = "blodprove", "assistent"
 TASK = "<script>alert(1)</script>"
 GROUP = "<b>assistent</b>"
+DESCRIPTION = f"Hostile on purpose: the task {TASK}\nand the group {GROUP}."
 LABELS = ("baseline", "variant")
 REPLICATIONS, SEED, WARMUP = 3, 11, 1
 
 BASE = {
     "name": "report test ward",
+    "description": DESCRIPTION,
     "ward": {"beds": 6, "occupancy": {"weekday": 1.0, "weekend": 0.5}},
     "calendar": {"days": 3, "start": "friday"},
     "groups": [{"id": "sykepleier", "nurse": True, "cost_per_hour": 500},
                {"id": "helsefagarbeider", "cost_per_hour": 400},
-               {"id": GROUP, "cost_per_hour": 300}],
+               {"id": GROUP_ID, "name": GROUP, "cost_per_hour": 300}],
     "shifts": {"day": {"start": "07:00", "end": "15:00"},
                "evening": {"start": "15:00", "end": "23:00"},
                "night": {"start": "23:00", "end": "07:00"}},
     "roster": {"sykepleier": {"day": 2, "evening": 1, "night": 1},
                "helsefagarbeider": {"day": 1, "evening": 1, "night": 1},
-               GROUP: {"day": 1, "evening": 0, "night": 0}},
+               GROUP_ID: {"day": 1, "evening": 0, "night": 0}},
     "absence": {"sykepleier": 0.1},
     "dispatch": {"policy": "glide", "glide_after": 10},
     "durations": {"distribution": "lognormal", "cv": 0.5},
     "tasks": [
         {"id": "stell", "category": "pasientbehandling", "group": "helsefagarbeider",
          "when": {"anytime": 1.5}, "minutes": 12},
-        {"id": TASK, "category": "blodprover", "group": "sykepleier", "when": {"07-09": 0.5},
-         "minutes": 6, "priority": "high", "max_wait": 20, "drop_after": 120},
+        {"id": TASK_ID, "name": TASK, "category": "blodprover", "group": "sykepleier",
+         "when": {"07-09": 0.5}, "minutes": 6, "priority": "high", "max_wait": 20,
+         "drop_after": 120},
         {"id": "medisin", "category": "legemiddelhandtering", "group": "sykepleier",
          "at": ["08:00", "20:00"], "jitter": 15, "minutes": 3},
-        {"id": "rydding", "category": "renhold", "group": GROUP, "per": "ward",
+        {"id": "rydding", "category": "renhold", "group": GROUP_ID, "per": "ward",
          "when": {"09-12": 2.0}, "minutes": 10, "priority": "low"},
     ],
 }
-BASE_HEADER = "# Report test ward.\n# Assumption: every number here is made up.\n\n"
+BASE_HEADER = ("# Report test ward.\n# Assumption: every number here is made up.\n"
+               f"# Hostile comment: {TASK} {GROUP}\n\n")
 VARIANT_TEXT = ("# Variant: the blood sample moves to healthcare workers.\n"
-                f"extends: base.yaml\nmove: {{'{TASK}': helsefagarbeider}}\n")
+                f"extends: base.yaml\nmove: {{{TASK_ID}: helsefagarbeider}}\n")
 
 
 def write_scenarios(folder: Path) -> list[Path]:
@@ -73,7 +81,8 @@ def _cells() -> pd.DataFrame:
     rows = []
     for scenario in LABELS:
         for group, shifts in (("sykepleier", ("day", "evening", "night")),
-                              ("helsefagarbeider", ("day", "evening", "night")), (GROUP, ("day",))):
+                              ("helsefagarbeider", ("day", "evening", "night")),
+                              (GROUP_ID, ("day",))):
             for shift in shifts:
                 for day_type in ("weekday", "weekend"):
                     verdict, reasons = "feasible", []
@@ -137,4 +146,5 @@ ASSESS_FIGURES = (
     "fig-wait-category", "fig-late-missed",
 )
 #: Tables of an assess report.
-ASSESS_TABLES = ("table-verdicts", "table-feasibility", "table-training", "model-description")
+ASSESS_TABLES = ("table-verdicts", "table-feasibility", "table-training", "model-groups-0",
+                 "model-tasks-0", "model-groups-1", "model-tasks-1", "model-description")

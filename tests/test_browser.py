@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from report_case import ASSESS_FIGURES, GROUP, TASK, build
+from report_case import ASSESS_FIGURES, DESCRIPTION, GROUP, GROUP_ID, TASK, TASK_ID, build
 
 from sim.i18n import Messages
 from sim.report.html import render_report
@@ -129,10 +129,24 @@ def test_verdict_matrix_is_drawn_with_its_cells_and_hover(browser_page):
 def test_hostile_names_show_as_text_and_nothing_runs(browser_page):
     page, visit, _ = browser_page
     assert visit.dialogs == []
-    assert TASK in page.locator("#model").inner_text()
     assert TASK in page.locator("h1").inner_text()
+    model = page.locator("#model")
+    assert DESCRIPTION in model.inner_text()  # its line break kept, its tags shown
+    # the staff groups: the name shows with its tag as text, the tag is not applied
+    assert [GROUP_ID, GROUP, "no", "300"] in [
+        row.locator("td").all_inner_texts() for row in page.locator("#model-groups-0 tr").all()]
+    # the tasks are folded; unfolded, the task's name reads as written
+    tasks = page.locator("#model-tasks-1")
+    assert not tasks.is_visible()
+    page.locator("#block-model-tasks-1 summary").click()
+    assert tasks.is_visible()
+    row = tasks.locator("tr", has_text=TASK_ID).locator("td").all_inner_texts()
+    assert row[:2] == [TASK_ID, TASK] and row[3] == "helsefagarbeider"  # the variant moved it
+    assert model.locator("script, b").count() == 0
+    assert page.locator("main table script, main table b, h1 *").count() == 0
+    # the figures name the group by its id, drawn as text
     ticks = page.locator("#fig-util-0 .ytick text").all_text_contents()
-    assert GROUP in ticks  # the tag is shown, not applied
+    assert GROUP_ID in ticks
     assert page.locator("#fig-util-0 .ytick text b").count() == 0
 
 

@@ -3,7 +3,8 @@
 A reader of a report must be able to tell exactly which model produced it: the scenario
 files (with the files they extend) and their SHA-256, what a variant changes against the
 baseline, the assumptions each file states in its leading comment block, and the run
-settings (seed, replications, days, warm-up, version). The changes are computed from the
+settings (seed, replications, days, warm-up, version), with the scenario's own name and
+description as the file gives them. The changes are computed from the
 merged raw mappings of :func:`sim.io.scenario.load_raw`, so a variant's ``extends`` and
 ``move`` are already applied and the diff shows the effective change, not the file's text.
 """
@@ -43,6 +44,9 @@ class ScenarioInfo:
     path: str
     files: tuple[ScenarioFile, ...]
     changes: tuple[Change, ...] = ()
+    #: The scenario's ``name`` and ``description`` as written (user text: shown escaped).
+    name: str = ""
+    description: str = ""
 
 
 def leading_comments(text: str) -> str:
@@ -144,5 +148,8 @@ def describe_scenarios(paths: Sequence[str | Path], labels: Sequence[str] | None
     for i, (path, label, raw) in enumerate(zip(paths, labels, raws, strict=True)):
         files = tuple(ScenarioFile(str(f), sha256(f), _assumptions(f)) for f in _chain(Path(path)))
         changes = tuple(diff(raws[0], raw)) if i else ()
-        infos.append(ScenarioInfo(label, str(path), files, changes))
+        name, description = (raw.get(k) for k in ("name", "description"))
+        infos.append(ScenarioInfo(label, str(path), files, changes,
+                                  name if isinstance(name, str) else "",
+                                  description if isinstance(description, str) else ""))
     return infos

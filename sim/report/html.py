@@ -33,7 +33,9 @@ from sim.report.describe import ScenarioInfo, show_value
 from sim.report.tables import (
     Cell,
     feasibility_table,
+    group_table,
     scenario_verdict_table,
+    task_table,
     training_table,
 )
 
@@ -218,7 +220,21 @@ def _model_section(data: ReportData, msg: Messages) -> Section | None:
                  "changes_header": [msg("report.model.path"), data.labels[0], res.scenario]}
         if i and info is not None and not changes:
             extra["settings"].append((msg("report.model.changes_none"), ""))
+        if info is not None:
+            extra["settings"][1:1] = [(msg(key), text) for key, text in (
+                ("report.model.title", info.name), ("report.model.description", info.description))
+                if text]
         blocks.append(Block("scenario", f"model-{i}", res.scenario, extra=extra))
+        header, rows = group_table(model, msg)
+        blocks.append(Block("table", f"model-groups-{i}",
+                            msg("report.model.groups", scenario=res.scenario),
+                            header=header, rows=rows))
+        header, rows = task_table(model, msg)
+        blocks.append(Block("table", f"model-tasks-{i}",
+                            msg("report.model.tasks", scenario=res.scenario),
+                            msg("report.caption.model_tasks"), header=header, rows=rows,
+                            folded=msg("report.model.show_tasks",
+                                       n=msg.number(len(rows), "int"))))
     meta = [(msg(f"report.meta.{k}") if msg.has(f"report.meta.{k}") else str(k), str(v))
             for k, v in data.meta.items()]
     version = [(msg("report.model.version"), f"wardsim {__version__}")]

@@ -1,4 +1,4 @@
-"""The report's tables (verdict per scenario, every check, training need) as rows of cells.
+"""The report's tables (verdicts, checks, training need, groups and tasks) as rows of cells.
 
 Cells hold plain text; the page's template escapes it. Numbers are rendered in the report's
 language, a missing number is "–".
@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 
 from sim.i18n import Messages
+from sim.io.schema import PRIORITIES
+from sim.model import WardModel
 
 ORDER = {"not_feasible": 0, "at_risk": 1, "feasible": 2}
 #: Checks whose value is a count per week; every other check's value is a share.
@@ -129,4 +131,29 @@ def training_table(training: pd.DataFrame, msg: Messages, several: bool
             else:
                 cells.append(Cell(str(row.get(c, ""))))
         rows.append(cells)
+    return header, rows
+
+
+def group_table(model: WardModel, msg: Messages) -> tuple[list[str], list[list[Cell]]]:
+    """Tabulate a scenario's staff groups, broadest first: id, name, nurse or not, cost/hour."""
+    header = [msg(f"report.col.{c}") for c in ("id", "name", "nurse", "cost_per_hour")]
+    rows = [[Cell(gid), Cell(name),
+             Cell(msg("report.model.yes" if i in model.nurse_groups else "report.model.no")),
+             _num(msg, cost, "num")]
+            for i, (gid, name, cost) in enumerate(zip(model.group_ids, model.group_names,
+                                                      model.cost_per_hour, strict=True))]
+    return header, rows
+
+
+def task_table(model: WardModel, msg: Messages) -> tuple[list[str], list[list[Cell]]]:
+    """Tabulate a scenario's tasks: id, name, category, the group placed on, minutes, priority.
+
+    Minutes are the mean time of the group the task is placed on.
+    """
+    header = [msg(f"report.col.{c}")
+              for c in ("id", "name", "category", "placed_on", "minutes", "priority")]
+    rows = [[Cell(t.id), Cell(t.name), Cell(msg.label("category", t.category)),
+             Cell(model.group_ids[t.group]), _num(msg, t.duration.mean, "num1"),
+             Cell(msg.label("priority", PRIORITIES[t.priority]))]
+            for t in model.tasks]
     return header, rows
