@@ -1,4 +1,4 @@
-"""Command line: ``wardsim run|validate|compare|assess|sweep|workbook|calibrate``.
+"""Command line: ``wardsim run|validate|compare|assess|sweep|workbook|calibrate|pilot``.
 
 The only package that prints. A problem with the user's input (scenario file, arguments,
 output folder) is told in one line on stderr with exit code 2, and no results folder is
@@ -30,6 +30,7 @@ from sim.cli.common import (
 )
 from sim.cli.compare import cmd_compare
 from sim.cli.optimise import add_optimise
+from sim.cli.pilot import add_pilot
 from sim.cli.run import cmd_run, cmd_validate
 from sim.cli.sweep import cmd_sweep
 from sim.cli.workbook import add_workbook
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_workbook(sub)
     add_calibrate(sub)
     add_optimise(sub)
+    add_pilot(sub)
     return parser
 
 
