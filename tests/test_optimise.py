@@ -214,3 +214,15 @@ def test_resume_replays_the_search_from_disk(tmp_path: Path,
     assert calls and min(calls) >= 1_000_000  # only the clean-up's fresh replications ran
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["roster"] == {"sykepleier": erlang_answer()}
+
+
+def test_a_group_varies_on_the_shifts_it_is_rostered_on() -> None:
+    raw = queue_ward({"sykepleier": (LAMBDA, 3), "assistent": (1.0, 1)})
+    raw["shifts"] = {"day": {"start": "07:00", "end": "15:00"},
+                     "office": {"start": "08:00", "end": "15:30"}}
+    raw["roster"] = {"sykepleier": {"day": 3}}
+    days = ["weekday", "weekend"]
+    specs = ["roster.sykepleier=1:4", "roster.assistent=0:2"]
+    keys = [c.key for c in parse_cells(raw, specs, days)]
+    assert keys == ["sykepleier.day.weekday", "sykepleier.day.weekend", "assistent.day.weekday",
+                    "assistent.day.weekend", "assistent.office.weekday", "assistent.office.weekend"]

@@ -26,6 +26,7 @@ from sim.cli.common import (
 from sim.cli.compare import write_comparison
 from sim.cli.reporting import write_report
 from sim.decide.assess import assess, cell_verdicts, scenario_verdicts
+from sim.decide.fte import fte_table
 from sim.decide.training import training_need
 from sim.experiment import Results, run_replications
 from sim.i18n import Messages
@@ -35,6 +36,7 @@ from sim.io.scenario import from_dict, load_raw
 from sim.io.schema import Scenario
 from sim.io.targets import apply_targets, check_targets_file, read_targets_file
 from sim.model import WardModel, build_model
+from sim.report.optimise_text import fte_lines
 from sim.report.reasons import reason_column
 from sim.report.verdicts_text import assess_report
 
@@ -120,6 +122,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
         verdicts = scenario_verdicts(cells)
         feasibility[FEASIBILITY_FILE_COLUMNS].to_csv(top.tmp / "feasibility.csv", index=False)
         training.to_csv(top.tmp / "training_need.csv", index=False)
+        ftes = {i.label: fte_table(i.model, i.scenario.fte.weekly_hours) for i in items}
+        pd.concat([f.assign(scenario=label) for label, f in ftes.items()],
+                  ignore_index=True).to_csv(top.tmp / "fte.csv", index=False)
         meta = {"scenarios": [i.path for i in items], "labels": labels, "seed": args.seed,
                 "replications": args.replications, "days": models[0].calendar.days,
                 "warmup_days": args.warmup_days, "common_random_numbers": True,
@@ -131,7 +136,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
                      verdicts=verdicts, training=training)
         folder = top.commit()
     print(assess_report(verdicts, cells, feasibility, training, msg))
-    print("\n" + msg("common.written", folder=folder,
-                      files="feasibility.csv, training_need.csv, report.html, comparison.csv"))
+    for item in items:
+        lines = fte_lines(ftes[item.label], item.scenario.fte.weekly_hours, msg)
+        print(f"\n{item.label} – " + "\n".join(lines))
+    print("\n" + msg("common.written", folder=folder, files="feasibility.csv, training_need.csv, "
+                      "fte.csv, report.html, comparison.csv"))
     print(msg("common.report", path=folder / "report.html"))
     return 0

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from sim.cli.common import check_executor, messages, out_folder, scenario_model, simulate_into
 from sim.cli.reporting import write_report
+from sim.decide.fte import fte_table
 from sim.experiment import Results
 from sim.io.scenario import load
 from sim.model import build_model, coverage_gaps
+from sim.report.optimise_text import fte_lines
 from sim.report.text import run_report
 
 
@@ -46,6 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                             extra=report if args.report else None, msg=msg)
     print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed,
                      msg=msg))
+    print("\n" + "\n".join(fte_lines(fte_table(model, scenario.fte.weekly_hours),
+                                     scenario.fte.weekly_hours, msg)))
     files = "tasks.parquet, staff.parquet, summary.csv, replications.csv, run.json"
     print("\n" + msg("common.written", folder=folder,
                       files=files + (", report.html" if args.report else "")))

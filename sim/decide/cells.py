@@ -4,7 +4,8 @@ A *cell* is one head count of the roster: a group on a shift on a day type, or a
 given one head count round the clock (shift ``continuous``, day type ``all``). A
 ``--vary`` names cells and their whole-number range:
 
-* ``roster.GROUP=0:6`` – every shift × day type of the group, each on its own;
+* ``roster.GROUP=0:6`` – every shift × day type the group is rostered on (every shift if
+  it is on none), each on its own;
 * ``roster.GROUP.SHIFT=0:3`` – every day type of that shift;
 * ``roster.GROUP.SHIFT.DAY_TYPE=1:4`` – one cell.
 
@@ -72,7 +73,8 @@ def _cells_of(raw: dict, path: str, day_types: list[str], what: str) -> list[tup
     if len(parts) > 2 and parts[2] not in day_types:
         raise SweepError(f"{what}: no day type {parts[2]!r} in this calendar "
                          f"(choose {', '.join(day_types)})")
-    chosen = shifts if len(parts) == 1 else [parts[1]]
+    own = [s for s in (entry if isinstance(entry, dict) else {}) if s in shifts]
+    chosen = (own or shifts) if len(parts) == 1 else [parts[1]]
     types = day_types if len(parts) < 3 else [parts[2]]
     return [(group, s, d) for s in chosen for d in types]
 

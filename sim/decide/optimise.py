@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from sim.decide.bound import Bound
 from sim.decide.cells import Cell
 from sim.decide.evaluate import Evaluator, Roster, Verdict
@@ -78,7 +80,9 @@ def describe_miss(verdict: Verdict) -> str:
     where = f" of {r['group']} ({r['shift']}, {r['day_type']})" if r["group"] else ""
     if r["check"] in ("roster", "crew") and not r["group"]:
         return f"the roster: {r['reason_key']}"
-    return (f"{r['check']}{where} is {float(r['value']):.3g} against a target of "
+    ci = "" if pd.isna(r["ci_high"]) else \
+        f" (95 % CI {float(r['ci_low']):.3g} to {float(r['ci_high']):.3g})"
+    return (f"{r['check']}{where} is {float(r['value']):.3g}{ci} against a target of "
             f"{float(r['target']):.3g}")
 
 

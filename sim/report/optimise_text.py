@@ -11,6 +11,14 @@ from sim.i18n import Messages
 MAX_TARGETS = 12
 
 
+def fte_lines(fte: pd.DataFrame, weekly_hours: float, msg: Messages) -> list[str]:
+    """The FTE (årsverk) lines of a roster: a heading, then one line per rostered group."""
+    lines = [msg("optimise.fte_header", weekly=weekly_hours)]
+    lines += [msg("optimise.fte_row", group=r.group, hours=r.hours_per_week, fte=r.fte)
+              for r in fte.itertuples() if r.hours_per_week > 0 or r.group == "total"]
+    return lines
+
+
 def optimise_report(cells, chosen, search, certificate, fte: pd.DataFrame, bound,
                     confidence: float, weekly_hours: float, msg: Messages) -> str:
     """The text printed after ``wardsim optimise``."""
@@ -23,9 +31,7 @@ def optimise_report(cells, chosen, search, certificate, fte: pd.DataFrame, bound
     key = "optimise.cost" if fte["cost_per_week"].iloc[-1] > 0 else "optimise.cost_hours"
     lines.append(msg(key, cost=cost, year=cost * 52, bound=bound.cost, gap=gap,
                      gap_share=gap / cost if cost else 0.0))
-    lines.append(msg("optimise.fte_header", weekly=weekly_hours))
-    lines += [msg("optimise.fte_row", group=r.group, hours=r.hours_per_week, fte=r.fte)
-              for r in fte.itertuples() if r.hours_per_week > 0 or r.group == "total"]
+    lines += fte_lines(fte, weekly_hours, msg)
     shown = certificate.verdict if certificate is not None else chosen
     f = shown.feasibility
     means = f[f["check"].map(is_mean_check)].copy()
