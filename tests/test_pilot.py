@@ -307,8 +307,8 @@ BAD = [
     ("measured", "group,kpi,category,value\nsykepleier,work_sampled,idle,0.6\n",
      "measured.csv: row 2, kpi: 'work_sampled' is not a KPI a pilot can measure; did you mean "
      "'work_sampling'?"),
-    ("measured", "group,kpi,category,value\nsykepleier,work_sampling,idle,0.6\n",
-     "measured.csv: row 2, n: is empty; a work-sampling row needs n"),
+    ("measured", "group,kpi,category,count\nsykepleier,work_sampling,idle,60\n",
+     "measured.csv: row 2, value: is empty; give the measured value (or count and n)"),
     ("measured", "group,kpi,category,count,n\nsykepleier,work_sampling,idle,160,100\n",
      "measured.csv: row 2, count: '160' is not a count; give a whole number from 0 to 100"),
     ("measured", "group,kpi,category,value\nsykepleier,utilisation,medisin,0.6\n",
@@ -363,7 +363,7 @@ def test_bad_workbooks_and_folders_name_the_sheet_and_cell(
     (lacking / "census.csv").write_text(CENSUS, encoding="utf-8")
     cases = [
         ([str(book)], f"{book}: census!B3 (patients): '-1' is not a whole number from 0 to 18"),
-        ([str(lacking)], f"{lacking}: holds no staffing.csv"),
+        ([str(lacking)], f"{lacking}: holds no measured.csv"),
         ([str(tmp_path / "none.xlsx")], "none.xlsx: file not found"),
         ([str(scenario)], "is not a pilot"),
         ([], "give a PILOT"),
@@ -378,7 +378,7 @@ def test_bad_workbooks_and_folders_name_the_sheet_and_cell(
         pd.read_csv(pd.io.common.StringIO(CENSUS)).to_excel(writer, sheet_name="census",
                                                             index=False)
     assert main(["pilot", "check", str(scenario), str(only_two)]) == 2
-    assert "has no sheet staffing" in _one_error_line(capsys.readouterr().err)
+    assert "has no sheet measured" in _one_error_line(capsys.readouterr().err)
 
 
 def test_a_group_not_in_the_staffing_keeps_its_roster_and_absence(tmp_path: Path) -> None:
@@ -394,3 +394,29 @@ def test_a_group_not_in_the_staffing_keeps_its_roster_and_absence(tmp_path: Path
     assert pilot.model.staffing.absence == (0.0, 0.2)
     assert dataclasses.replace(pilot.model.staffing, daily=()).counts[3:] == \
         model.staffing.counts[3:]
+
+
+def test_measured_alone_is_checked_against_the_scenarios_plan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # published shares (no n: no CI), no census and no staffing: the plan, absence drawn
+    raw = ward()
+    scenario = _scenario_file(tmp_path, raw)
+    shares = tmp_path / "published.csv"
+    shares.write_text("group,kpi,category,value\nnurses,work_sampling,medication,0.19\n"
+                      "nurses,work_sampling,direct_care,0.226\nnurses,utilisation,,0.3\n")
+    out = tmp_path / "out"
+    assert main(["pilot", "check", str(scenario), "--measured", str(shares), "-n", "4",
+                 "--workers", "1", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "No census: the scenario's calendar and occupancy." in text
+    assert "The staffing has no rows for sykepleier and helsefagarbeider" in text
+    table = pd.read_csv(out / "pilot_check.csv")
+    medication = table[table["category"] == "medication"].iloc[0]
+    assert medication["measured_ci_low"] == medication["measured_ci_high"] == 0.19
+    assert medication["verdict"] == "model_lower"  # 4 % of nurse time in this small ward
+    direct = table[table["category"] == "direct_care"].iloc[0]  # by the tasks' time-use class
+    assert 0 < direct["simulated"] < 0.2
+    pilot = read_pilot(PilotFiles("p", csv=(None, None, shares)), build_model(from_dict(raw)),
+                       EN)
+    assert pilot.planned and pilot.model.staffing.absence == (0.1, 0.0)
+    assert pilot.model.calendar.days == 7

@@ -52,11 +52,13 @@ def add_pilot(sub: Any) -> None:
     check.add_argument("scenario", help="scenario file (YAML or workbook)")
     check.add_argument("pilots", nargs="*", metavar="PILOT",
                        help="a workbook with the sheets census, staffing and measured, or a "
-                            "folder of census.csv, staffing.csv and measured.csv; two or more "
-                            "are compared side by side")
+                            "folder of census.csv, staffing.csv and measured.csv (without "
+                            "census or staffing: the scenario's plan); two or more are "
+                            "compared side by side")
     for table in TABLES:
+        extra = " (the other two may be left out)" if table == "measured" else ""
         check.add_argument(f"--{table}", metavar=f"{table.upper()}.csv",
-                           help=f"the {table} table as a file of its own (with the other two)")
+                           help=f"the {table} table as a file of its own{extra}")
     check.add_argument("--replications", "-n", type=whole(2, 100_000), default=20,
                        help="pilot periods simulated per section (default 20)")
     check.add_argument("--seed", type=seed, default=12345, help="default 12345")
@@ -74,7 +76,7 @@ def _read(args: argparse.Namespace, scenario: Scenario, msg: Messages) -> list[P
     files = pilot_files(args.pilots, {t: getattr(args, t) for t in TABLES}, msg)
     if not files:
         raise UsageError("wardsim pilot check: give a PILOT (a workbook or a folder), or "
-                         "--census, --staffing and --measured (see wardsim pilot check --help)")
+                         "--measured (see wardsim pilot check --help)")
     pilots = [read_pilot(f, model, msg) for f in files]
     for pilot in pilots:
         check_work(scenario, args.scenario, days=pilot.model.calendar.days,
@@ -128,6 +130,8 @@ def _print(pilots: list[Pilot], checked: list[Checked], msg: Messages) -> None:
         first = census.first.isoformat() if census.first else msg("pilot.day_zero")
         print("\n" + msg("pilot.section", pilot=pilot.label, days=census.calendar.days,
                          first=first, rows=len(pilot.measures)))
+        if pilot.planned:
+            print(msg("pilot.planned"))
         if pilot.kept:
             print(msg("pilot.kept", groups=msg.join(list(pilot.kept))))
         for row in result.table.to_dict("records"):

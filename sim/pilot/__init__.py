@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sim.i18n import Messages
 from sim.model import WardModel
-from sim.pilot.days import Census, read_census, read_staffing
+from sim.pilot.days import Census, plan, read_census, read_staffing
 from sim.pilot.files import PilotFiles, read_tables
 from sim.pilot.measured import STAFF_KPIS, Measure, read_measured
 from sim.pilot.trace import trace_model
@@ -21,7 +21,8 @@ from sim.pilot.trace import trace_model
 class Pilot:
     """One pilot section: its files, census, the trace model and the measured rows.
 
-    ``kept`` are the groups the staffing does not name (their roster and absence are kept).
+    ``kept`` are the groups the staffing does not name (their roster and absence are kept);
+    ``planned`` is true without a census (the scenario's calendar and occupancy).
     """
 
     files: PilotFiles
@@ -29,6 +30,7 @@ class Pilot:
     model: WardModel
     measures: tuple[Measure, ...]
     kept: tuple[str, ...]
+    planned: bool = False
 
     @property
     def label(self) -> str:
@@ -45,14 +47,14 @@ def read_pilot(files: PilotFiles, model: WardModel, msg: Messages) -> Pilot:
         One line naming the file, the sheet or row and the column, and what is allowed.
     """
     tables = read_tables(files, msg)
-    census = read_census(tables["census"], model)
-    on_duty = read_staffing(tables["staffing"], census, model)
+    census = read_census(tables["census"], model) if "census" in tables else plan(model)
+    on_duty = read_staffing(tables["staffing"], census, model) if "staffing" in tables else {}
     measures = read_measured(tables["measured"], model)
     trace = trace_model(model, census.calendar, census.patients, on_duty)
     _check_on_duty(trace, measures, msg)
     named = {g for g, _ in on_duty}
     kept = tuple(g for i, g in enumerate(model.group_ids) if i not in named)
-    return Pilot(files, census, trace, tuple(measures), kept)
+    return Pilot(files, census, trace, tuple(measures), kept, "census" not in tables)
 
 
 def _check_on_duty(model: WardModel, measures: list[Measure], msg: Messages) -> None:

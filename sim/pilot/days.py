@@ -11,6 +11,8 @@
 A group the staffing names must have a row for every shift and day on which the roster
 plans it (0 if nobody came); on shifts the roster does not plan it, a missing row is 0.
 A group the staffing does not name keeps the roster and absence rate of the scenario.
+Without a census the days are the scenario's (:func:`plan`): its calendar and occupancy,
+and a staffing then numbers its days.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class Census:
         if self.first is None:
             return str(day)
         return (self.first + dt.timedelta(days=day)).isoformat()
+
+
+def plan(model: WardModel) -> Census:
+    """The scenario's own days: its calendar and the patients its occupancy gives."""
+    return Census("day", None, model.patients, model.calendar)
 
 
 def _date(table: Table, row: int, column: str, cell: Any) -> dt.date:

@@ -1,8 +1,10 @@
 """The tables of a pilot file, each cell told by where it is.
 
 A pilot is an ``.xlsx`` workbook with the sheets ``census``, ``staffing`` and ``measured``,
-or a folder holding ``census.csv``, ``staffing.csv`` and ``measured.csv``, or those three
-files named one by one. Each table has one header row; column names are read
+or a folder holding ``census.csv``, ``staffing.csv`` and ``measured.csv``, or those files
+named one by one. Only ``measured`` is required: without a census the scenario's calendar
+and occupancy are used, without a staffing its roster and absence (a check against the
+plan, e.g. of published shares). Each table has one header row; column names are read
 case-insensitively (``On duty`` is ``on_duty``), columns it does not know are ignored unless
 one looks like a misspelt known column, and empty rows are skipped.
 
@@ -33,16 +35,21 @@ MAX_ROWS = 100_000
 
 @dataclass(frozen=True)
 class PilotFiles:
-    """Where a pilot's three tables are: a workbook, or one CSV file per table."""
+    """Where a pilot's tables are: a workbook, or a CSV file per table of :data:`TABLES`.
+
+    ``csv`` is aligned with :data:`TABLES`; None for a table not given.
+    """
 
     label: str
     workbook: Path | None = None
-    csv: tuple[Path, ...] = ()
+    csv: tuple[Path | None, ...] = ()
 
     @property
     def paths(self) -> tuple[Path, ...]:
         """Every file read (for the checksums of the run's record)."""
-        return (self.workbook,) if self.workbook is not None else self.csv
+        if self.workbook is not None:
+            return (self.workbook,)
+        return tuple(p for p in self.csv if p is not None)
 
 
 @dataclass
@@ -119,17 +126,16 @@ def pilot_files(paths: list[str], explicit: dict[str, str | None], msg: Messages
     """The pilots named on the command line, each checked to exist.
 
     ``paths`` are workbooks or folders; ``explicit`` maps ``census``, ``staffing`` and
-    ``measured`` to files given one by one (all three, or none).
+    ``measured`` to files given one by one (``measured`` at least, or none).
     """
     out: list[PilotFiles] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            files = tuple(path / f"{name}.csv" for name in TABLES)
-            for file in files:
-                if not file.is_file():
-                    raise ScenarioError(str(path), "", msg("pilot.error.folder_lacks",
-                                                           name=file.name))
+            files = tuple(f if f.is_file() else None for f in
+                          (path / f"{name}.csv" for name in TABLES))
+            if files[-1] is None:
+                raise ScenarioError(str(path), "", msg("pilot.error.folder_lacks"))
             out.append(PilotFiles(path.name or str(path), csv=files))
         elif path.suffix.lower() == ".xlsx":
             if not path.is_file():
@@ -141,12 +147,11 @@ def pilot_files(paths: list[str], explicit: dict[str, str | None], msg: Messages
             raise ScenarioError(str(path), "", msg("pilot.error.not_a_pilot"))
     given = {k: v for k, v in explicit.items() if v}
     if given:
-        missing = [f"--{k}" for k in TABLES if k not in given]
-        if missing:
+        if "measured" not in given:
             raise ScenarioError(str(next(iter(given.values()))), "",
-                                msg("pilot.error.explicit", missing=", ".join(missing)))
-        files = tuple(Path(given[k]) for k in TABLES)
-        out.append(PilotFiles(files[2].stem, csv=files))
+                                msg("pilot.error.explicit"))
+        files = tuple(Path(given[k]) if k in given else None for k in TABLES)
+        out.append(PilotFiles(Path(given["measured"]).stem, csv=files))
     labels = [p.label for p in out]
     for i, pilot in enumerate(out):  # side by side, each needs a name of its own
         if labels.count(pilot.label) > 1:
@@ -155,11 +160,13 @@ def pilot_files(paths: list[str], explicit: dict[str, str | None], msg: Messages
 
 
 def read_tables(pilot: PilotFiles, msg: Messages) -> dict[str, Table]:
-    """The census, staffing and measured tables of a pilot."""
+    """The tables of a pilot that it gives (``measured`` always)."""
     if pilot.workbook is not None:
         return _workbook_tables(pilot.workbook, msg)
     out = {}
     for name, path in zip(TABLES, pilot.csv, strict=True):
+        if path is None:
+            continue
         frame = read_table(path, msg).frame
         rows = [(int(r), list(values)) for r, values in zip(frame.index, frame.itertuples(
             index=False, name=None), strict=True)]
@@ -174,6 +181,8 @@ def _workbook_tables(path: Path, msg: Messages) -> dict[str, Table]:
     by_key = {normalise(n): n for n in names}
     out = {}
     for key in TABLES:
+        if key not in by_key and key != TABLES[-1]:
+            continue  # the scenario's plan
         if key not in by_key:
             raise ScenarioError(str(path), "", msg("pilot.error.missing_sheet", sheet=key,
                                                    found=", ".join(short(n, 30) for n in names)))

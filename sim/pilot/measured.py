@@ -6,7 +6,8 @@ Columns ``group``, ``kpi``, ``category``, ``value``, ``count``, ``n`` and the op
 - ``work_sampling``: ``count`` of ``n`` random moments at which a member of ``group`` (a
   group id or ``nurses``) on duty was on a task of ``category`` – a task category of the
   scenario format, a time-use class (``direct_care`` …), or ``idle`` for none; ``value`` =
-  count / n may stand in for ``count``, and if both are given they must agree.
+  count / n may stand in for ``count``, and if both are given they must agree. A share
+  without ``n`` (a published figure) is taken as it is, without a CI.
 - ``utilisation``: the share of ``group``'s time on duty spent on tasks; ``category`` empty.
 - ``late_share``: the share of tasks placed on ``group`` (empty or ``all``: every task) that
   waited longer than their ``max_wait``; ``category`` may narrow it.
@@ -155,8 +156,6 @@ def _numbers(table: Table, row: int, cells: list[Any], kpi: str
                               or (n is not None and kpi in SHARES and count > n)):
         raise table.fail(row, "count", "not_count", value=shown(raw["count"]),
                          n=plain(raw["n"]) or "n")
-    if kpi == "work_sampling" and n is None:
-        raise table.fail(row, "n", "n_needed")
     if value is None:
         if count is None or n is None:
             raise table.fail(row, "value", "value_needed")
