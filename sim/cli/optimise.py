@@ -139,8 +139,12 @@ def cmd_optimise(args: argparse.Namespace) -> int:
                 chosen = search.run()
                 certificate = certify(evaluator, cells, chosen.roster, args.replications,
                                       args.confidence)
+            except NoRosterError:
+                top.keep_partial = False  # nothing to resume: the ranges must change
+                raise
             except OutOfTime:
                 if search.best is None:
+                    top.keep_partial = False
                     raise UsageError("--budget-minutes ran out before any roster met the "
                                      "targets; give more minutes") from None
                 chosen = search.best
