@@ -226,3 +226,13 @@ def test_a_group_varies_on_the_shifts_it_is_rostered_on() -> None:
     keys = [c.key for c in parse_cells(raw, specs, days)]
     assert keys == ["sykepleier.day.weekday", "sykepleier.day.weekend", "assistent.day.weekday",
                     "assistent.day.weekend", "assistent.office.weekday", "assistent.office.weekend"]
+
+
+def test_a_spent_budget_before_any_feasible_roster_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source = write(tmp_path, queue_ward({"sykepleier": (LAMBDA, 3)}))
+    code = main(["optimise", source, "--vary", "roster.sykepleier=1:9", *FLAGS,
+                 "--budget-minutes", "0.00001", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "--budget-minutes ran out" in err and "\n" not in err
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".out.partial").exists()
