@@ -300,6 +300,8 @@ BAD = [
     ("staffing", STAFFING.replace("2024-03-05,sykepleier,night,1\n", ""),
      "staffing.csv: no row for sykepleier on the night shift of 2024-03-05, on which the "
      "roster plans 1"),
+    ("census", "day,patients\n0,8\n1,8\n",
+     "staffing.csv: gives days as dates but the census as day numbers"),
     ("staffing", STAFFING.replace("sykepleier,day,2", "sykepleier,dag,2", 1),
      "staffing.csv: row 2, shift: 'dag' is not a shift of the scenario"),
     ("staffing", STAFFING + "2024-03-09,sykepleier,day,2\n",
@@ -345,6 +347,19 @@ def test_a_bad_pilot_file_is_one_line_exit_2_and_no_folder(
     line = _one_error_line(capsys.readouterr().err)
     assert expected in line, line
     assert not out.exists() and not (tmp_path / ".out.partial").exists()
+
+
+def test_day_numbers_are_named_as_days(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = _scenario_file(tmp_path, ward())
+    folder = tmp_path / "pilot"
+    folder.mkdir()
+    (folder / "census.csv").write_text("day,patients\n0,8\n1,8\n")
+    (folder / "staffing.csv").write_text("day,group,shift,on_duty\n0,sykepleier,day,2\n"
+                                         "0,sykepleier,evening,2\n0,sykepleier,night,1\n")
+    (folder / "measured.csv").write_text(MEASURED)
+    assert main(["pilot", "check", str(scenario), str(folder), "--lang", "nb"]) == 2
+    assert "ingen rad for sykepleier på day-vakten dag 1" in _one_error_line(
+        capsys.readouterr().err)
 
 
 def test_bad_workbooks_and_folders_name_the_sheet_and_cell(

@@ -23,6 +23,7 @@ from typing import Any
 
 from calibration.timestudy import cell_text, hint, number
 from sim.calendar import Calendar
+from sim.i18n import Messages
 from sim.io.errors import quoted
 from sim.io.limits import MAX_DAYS
 from sim.model import WardModel
@@ -42,10 +43,10 @@ class Census:
     patients: tuple[int, ...]
     calendar: Calendar
 
-    def label(self, day: int) -> str:
-        """The day as the file names it: its date, or its number."""
+    def label(self, day: int, msg: Messages) -> str:
+        """The day as the file names it: its date, or ``day 4``."""
         if self.first is None:
-            return str(day)
+            return msg("pilot.day", day=str(day))
         return (self.first + dt.timedelta(days=day)).isoformat()
 
 
@@ -149,7 +150,7 @@ def read_staffing(table: Table, census: Census, model: WardModel
         shift = _name(table, row, "shift", cells, shifts)
         if (day, index, shift) in seen:
             raise table.fail(row, "shift", "duplicate_staffing", group=group, shift=shift,
-                             day=census.label(day), first=seen[(day, index, shift)])
+                             day=census.label(day, table.msg), first=seen[(day, index, shift)])
         seen[(day, index, shift)] = row
         n = whole(table, row, "on_duty", table.cell(cells, "on_duty"), 0, MAX_ON_DUTY)
         given.setdefault((index, shift), {})[day] = n
@@ -167,7 +168,8 @@ def read_staffing(table: Table, census: Census, model: WardModel
                     per_day.append(planned if day < 0 else 0)
                 else:
                     raise table.fail(None, None, "missing_staffing", group=groups[group],
-                                     shift=shift, day=census.label(day), planned=planned)
+                                     shift=shift, day=census.label(day, table.msg),
+                                     planned=planned)
             if any(per_day) or (group, shift) in given:
                 out[(group, shift)] = tuple(per_day)
     return out
