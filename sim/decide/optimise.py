@@ -8,13 +8,16 @@ Method (sample average approximation with common random numbers):
 2. **Top.** The roster with every cell at its HIGH is evaluated first: if even it misses a
    target, no roster in range will (more staff never makes a target worse – assumed, see
    below), and :class:`NoRosterError` names the target and the best value reached.
-3. **Up.** From the bound's roster, while the roster misses a target: try one head more in
-   each cell that can help (a cell of a failing group × shift × day type, or of a broader
-   group there under ``glide``; every cell if none), and keep the move that removes most
-   of the misses per unit of cost (a feasible move at once if one is, the cheapest).
+3. **Up.** If the bound's roster misses a target: bisection on the line from it to the top
+   (k/8 of the way, k = 4, 2 or 6, …: three rosters) gives the first feasible point; if
+   that fails, one head more at a time in a cell that can help (a cell of a failing group
+   × shift × day type, or of a broader group there under ``glide``), keeping the move that
+   removes most of the misses per unit of cost.
 4. **Down.** While the roster is feasible: try one head fewer in each cell, and one head
-   moved from a cell to a cheaper one on the same shift and day type; keep the cheapest
-   feasible move. It stops when no single move is cheaper and feasible.
+   moved from a cell to a cheaper one on the same shift and day type; take one head fewer
+   in all the cells where that alone stays feasible if that is feasible too (else in half
+   of them, …), else the cheapest feasible move. It stops when no single move is cheaper
+   and feasible.
 
 Every roster is evaluated on the same replications 0 .. N-1 of the same seed, so rosters
 differ only by their heads. Pruned without simulation: rosters that break the bound's
@@ -25,6 +28,7 @@ waiting under ``strict`` dispatch in the usual queueing sense; assumed under ``g
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,6 +37,9 @@ from sim.decide.bound import Bound
 from sim.decide.cells import Cell
 from sim.decide.evaluate import Evaluator, Roster, Verdict
 from sim.decide.sweep import SweepError
+
+#: Points on the line from the bound's roster to the top that bisection chooses among.
+STEPS = 8
 
 
 class NoRosterError(SweepError):
@@ -139,6 +146,8 @@ class Search:
         (current,) = self._evaluate([start], "bound") or (None,)
         if current is None:  # pruned: cannot happen for the bound's own roster
             current = top_verdict
+        if not current.feasible:
+            current = self._bisect(current.roster, top_verdict)
         while not current.feasible:
             current = self._up(current)
         while True:
@@ -146,6 +155,23 @@ class Search:
             if better is None:
                 return current
             current = better
+
+    def _bisect(self, low: Roster, top: Verdict) -> Verdict:
+        """The first feasible roster on the line from ``low`` (missing) to the top (feasible).
+
+        Points ``low + k/8 · (top - low)`` (rounded up), k found by bisection: 3 rosters.
+        """
+        lo, hi, best = 0, STEPS, top
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            point = tuple(math.ceil(a + (b - a) * mid / STEPS - 1e-9)
+                          for a, b in zip(low, top.roster, strict=True))
+            found = self._evaluate([point], "bisect")
+            if found and found[0].feasible:
+                hi, best = mid, found[0]
+            else:
+                lo = mid
+        return best
 
     def _up(self, current: Verdict) -> Verdict:
         failing = {(r.group, r.shift, r.day_type) for r in current.failing().itertuples()}
@@ -176,9 +202,23 @@ class Search:
                 if (i != j and x[i] > a.low and x[j] < b.high and w[j] < w[i] - 1e-9
                         and (a.shift, a.day_type) == (b.shift, b.day_type)):
                     moves.append(self._moved(self._moved(x, i, -1), j, +1))
-        feasible = [v for v in self._evaluate(moves, "down") if v.feasible
-                    and self.cost(v.roster) < self.cost(x) - 1e-9]
-        return min(feasible, key=lambda v: self.cost(v.roster)) if feasible else None
+        feasible = sorted((v for v in self._evaluate(moves, "down") if v.feasible
+                           and self.cost(v.roster) < self.cost(x) - 1e-9),
+                          key=lambda v: self.cost(v.roster))
+        if not feasible:
+            return None
+        # one head fewer in every cell where that alone was feasible, then in half of them …
+        fewer = [i for v in feasible for i in range(len(x)) if v.roster == self._moved(x, i, -1)]
+        k = len(fewer)
+        while k > 1:
+            both = x
+            for i in fewer[:k]:
+                both = self._moved(both, i, -1)
+            found = self._evaluate([both], "down")
+            if found and found[0].feasible:
+                return found[0]
+            k //= 2
+        return feasible[0]
 
     @staticmethod
     def _moved(roster: Roster, i: int, step: int) -> Roster:
