@@ -19,7 +19,10 @@ Rules (issue 2):
   leaves and one of the shift that comes: its crew is the eligible free member who leaves
   first, then the best placed (below) of those who leave later; the first is the
   outgoing one, whose group's time the task takes. If every eligible free member leaves at
-  the same time the report waits, and nobody is kept waiting for it.
+  the same time the report waits, and keeps the best placed of them waiting for it (one
+  per waiting report) as long as someone of its group from the other shift is on duty
+  and staying: an incoming member waits for her report, as on a ward; a report is thus
+  given as soon as both sides are free, before tasks of a lower priority.
 * Among eligible members the own group goes first, then the *narrowest* broader group (keep
   the most specialised staff free), then whoever has been idle longest, then staff order.
   The crew returned is in that order: the engine gives the task the time of the group of
@@ -165,6 +168,14 @@ def _handover_crew(fit: list[Member]) -> list[Member] | None:
 _off_at = attrgetter("off_at")
 
 
+def _partner_on_duty(on_duty: list[Member], member: Member, job: Job, now: float,
+                     policy: DispatchPolicy) -> bool:
+    """Whether someone of the task's own group leaving at another time than ``member`` (so
+    of the other shift) and staying past ``now`` is on duty to give or take the report."""
+    other = [m for m in on_duty if m.off_at > now and m.off_at != member.off_at]
+    return bool(_fit(other, job, now, True, policy))
+
+
 def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
                 policy: DispatchPolicy) -> bool:
     """Whether enough people on duty, and staying, may take ``job`` to make up its crew."""
@@ -235,11 +246,17 @@ def assign(
                     free = [m for m in free if m not in crew]
                 else:
                     rest.append(job)
-                    if not (fit and on_duty is not None and own_only and not job.task.handover
-                            and len(_fit(free, job, now, False, policy)) < staff
-                            and _could_form(on_duty, job, now, own_only, policy)):
+                    if not (fit and on_duty is not None and own_only):
                         continue
-                    free = [m for m in free if m not in fit]  # they wait for the rest of the crew
+                    if job.task.handover:  # one of them waits for the other shift
+                        if not _partner_on_duty(on_duty, fit[0], job, now, policy):
+                            continue
+                        free = [m for m in free if m is not fit[0]]
+                    else:
+                        if not (len(_fit(free, job, now, False, policy)) < staff
+                                and _could_form(on_duty, job, now, own_only, policy)):
+                            continue
+                        free = [m for m in free if m not in fit]  # they wait for the rest of the crew
                 if free:
                     groups = {m.group for m in free}
                     broadest = min(groups)

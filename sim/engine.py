@@ -354,9 +354,15 @@ class _BreakWard(_Ward):
     def _could_start(self) -> bool:
         idle = self.idle
         for m in self.due:
-            if m in idle:
+            if m in idle and self._on_floor(m.group) > self.break_of[m.index].keep[m.group]:
                 return True
         return super()._could_start()
+
+    def _on_floor(self, group: int) -> int:
+        """Members of ``group`` on duty, staying past now and not on break."""
+        now, resting = self.env.now, self.resting
+        return sum(1 for x in self.on_duty if x.group == group and x.off_at > now
+                   and x.index not in resting)
 
     def _dispatch(self, event: Event) -> None:
         if self.due:
@@ -371,8 +377,7 @@ class _BreakWard(_Ward):
                 continue  # busy: she goes when she is free again
             group = m.group
             if group not in floor:
-                floor[group] = sum(1 for x in self.on_duty if x.group == group
-                                   and x.off_at > now and x.index not in resting)
+                floor[group] = self._on_floor(group)
             spec = self.break_of[m.index]
             if floor[group] - 1 < spec.keep[group]:
                 continue

@@ -335,19 +335,33 @@ def test_a_report_is_given_by_the_outgoing_to_the_incoming_member() -> None:
         ("rapport", ("sykepleier/night/0", "sykepleier/day/0"), "07:00", "07:10")]
 
 
-def test_the_incoming_member_is_not_kept_waiting_and_a_late_report_keeps_the_outgoing_one() -> None:
-    # two reports at 07:00 and one night nurse: the second waits for her; day/1 is not held
-    # for it and takes c at 07:05; at 07:10 the night nurse (leaving at 07:15) gives the
-    # second report to day/0, finishing at 07:20: five minutes of overtime
+def test_the_incoming_member_waits_for_her_report_and_a_late_one_keeps_the_outgoing() -> None:
+    # two reports at 07:00 and one night nurse: the second waits for her and keeps day/1
+    # waiting for it (not taking c at 07:05); at 07:10 the night nurse (leaving at 07:15)
+    # gives it to day/1, idle longest, finishing at 07:20: five minutes of overtime
     model = _model([_report(at=["07:00", "07:00"]), _task("c", "07:05", 20)],
                    {NURSE: {"night": 1, "day": 2}}, shifts=OVERLAP)
     log = _run(model)
     assert _timeline(log, model) == [
         ("rapport", ("sykepleier/night/0", "sykepleier/day/0"), "07:00", "07:10"),
-        ("c", ("sykepleier/day/1",), "07:05", "07:25"),
-        ("rapport", ("sykepleier/night/0", "sykepleier/day/0"), "07:10", "07:20"),
+        ("rapport", ("sykepleier/night/0", "sykepleier/day/1"), "07:10", "07:20"),
+        ("c", ("sykepleier/day/0",), "07:10", "07:30"),
     ]
     assert _duty_end(log, "sykepleier/night/0", day=-1) == _t("07:20")
+
+
+def test_nobody_waits_for_a_report_no_other_shift_can_give() -> None:
+    # a report at 10:00 when only the day shift is on: day/1 is not kept for it and takes c;
+    # it waits for the evening (from 15:00) with a day nurse leaving at 15:00: no one, so it
+    # is missed at its drop time
+    model = _model([_task("a", "09:55", 30), _report(at="10:00", drop_after=60),
+                    _task("c", "10:05", 20)], {NURSE: {"day": 2, "evening": 1}})
+    log = _run(model)
+    assert _timeline(log, model) == [
+        ("a", ("sykepleier/day/0",), "09:55", "10:25"),
+        ("c", ("sykepleier/day/1",), "10:05", "10:25"),
+    ]
+    assert [r[4] for r in log.unstarted] == [MISSED]
 
 
 def test_a_report_with_nobody_leaving_waits_and_is_missed_by_its_drop_time() -> None:
@@ -383,3 +397,81 @@ def test_handover_field_reaches_the_engine() -> None:
     model: WardModel = _model([_report()], {NURSE: {"night": 1, "day": 1}}, shifts=OVERLAP)
     assert model.tasks[0].handover and model.tasks[0].staff == 2
     assert np.isfinite(_run(model).duty_end).all()
+
+
+# -- the workbook -----------------------------------------------------------------------------
+
+
+def _with_breaks() -> Any:
+    from conftest import base_dict
+
+    from sim.io.scenario import from_dict
+
+    raw = base_dict(
+        breaks={"day": {"minutes": 30, "window": "11:00-13:00",
+                        "keep_on_floor": {NURSE: 1, HFA: 0}},
+                "night": {"minutes": 20, "window": "01:00-04:00", "keep_on_floor": {HFA: 1}}},
+        roster={HFA: {"night": None}},  # a minimum on a shift the group has no roster row on
+        tasks=[{"id": "rapport", "category": "dokumentasjon", "group": NURSE, "per": "patient",
+                "at": ["07:00", "15:00"], "minutes": 3, "staff": 2, "handover": True}])
+    return from_dict(raw)
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+@pytest.mark.parametrize("flat", [False, True])
+def test_breaks_and_handover_round_trip_through_the_workbook(tmp_path, lang: str,
+                                                             flat: bool) -> None:
+    from sim.io.workbook import read_workbook, write_workbook
+    from sim.io.workbook.roundtrip import first_difference
+
+    scenario = _with_breaks()
+    path = write_workbook(tmp_path / "w.xlsx", scenario, None, lang=lang, flat=flat)
+    assert first_difference(path, scenario, None) is None
+    raw = read_workbook(path).baseline
+    assert raw["breaks"]["night"] == {"minutes": 20, "window": "01:00-04:00",
+                                      "keep_on_floor": {HFA: 1}}
+    assert [t.get("handover") for t in raw["tasks"]] == [None, None, True]
+
+
+@pytest.mark.parametrize(("sheet", "rows", "words"), [
+    ("Vakter", [["Vakt", "Start", "Slutt", "Pause (min)"], ["dag", "07:00", "15:00", 30]],
+     "needs both"),
+    ("Bemanning", [["Gruppe", "Vakt", "Hverdag", "Minst på post"], ["Sykepleier", "dag", 2, 1]],
+     "needs a shift with a break"),
+    ("Vakter", [["Vakt", "Start", "Slutt", "Pause (min)", "Pausevindu"],
+                ["dag", "07:00", "15:00", 30, "14:00-15:00"]], "inside the shift"),
+])
+def test_a_bad_break_in_the_workbook_names_its_cell(tmp_path, sheet: str, rows: list,
+                                                    words: str) -> None:
+    from workbook_case import save, support_sheets
+
+    from sim.io.workbook import read_workbook
+
+    tasks = [["Oppgaven", "Sykepleier", "Tid", "Antall"], ["kl. 07:00 – 09:00"],
+             ["Blodprøver:"], ["• Blodprøver", "x", 6, 0.5]]
+    sheets = support_sheets()
+    sheets["Grupper"] = [["ID", "Navn", "Sykepleier"], ["sykepleier", "Sykepleier", "ja"]]
+    sheets["Vakter"] = [["Vakt", "Start", "Slutt"], ["dag", "07:00", "15:00"]]
+    sheets["Bemanning"] = [["Gruppe", "Vakt", "Hverdag"], ["Sykepleier", "dag", 2]]
+    sheets[sheet] = rows
+    path = save(tmp_path / "w.xlsx", {"Oppgaver": tasks, **sheets})
+    with pytest.raises(ScenarioError) as err:
+        read_workbook(path)
+    assert words in str(err.value) and sheet in str(err.value)
+
+
+def test_a_proposal_that_changes_who_stays_on_the_floor_round_trips(tmp_path) -> None:
+    from sim.io.scenario import from_dict, merge
+    from sim.io.workbook import read_workbook, write_workbook
+    from sim.io.workbook.roundtrip import first_difference
+
+    scenario = _with_breaks()
+    raw = merge(scenario.model_dump(mode="python", exclude_unset=True),
+                {"name": "proposal", "breaks": {"day": {"keep_on_floor": {NURSE: 0}},
+                                                "night": {"keep_on_floor": {NURSE: 1}}}})
+    proposal = from_dict(raw)
+    path = write_workbook(tmp_path / "w.xlsx", scenario, proposal)
+    assert first_difference(path, scenario, proposal) is None
+    book = read_workbook(path)
+    assert book.change["breaks"] == {"day": {"keep_on_floor": {NURSE: 0}},
+                                     "night": {"keep_on_floor": {NURSE: 1}}}

@@ -340,7 +340,7 @@ def test_validate_lists_a_coverage_gap(capsys: pytest.CaptureFixture[str]) -> No
 def test_validate_the_example_ward(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(BASELINE)]) == 0
     out = capsys.readouterr().out
-    assert "valid" in out and "75 tasks" in out
+    assert "valid" in out and f"{len(load(BASELINE).tasks)} tasks" in out
 
 
 def test_validate_as_a_subprocess() -> None:

@@ -143,9 +143,11 @@ def read_ward(sheet: Sheet, vocab: Vocab, book: Book) -> None:
 
 
 def read_shifts(sheet: Sheet, vocab: Vocab, book: Book) -> None:
-    """Vakter: a shift's name, start and end."""
-    top, cols = header(sheet, vocab, ("shift", "start", "end"), ("shift", "start", "end"))
+    """Vakter: a shift's name, start and end, and its meal break (minutes and window)."""
+    top, cols = header(sheet, vocab, ("shift", "start", "end", "break_minutes", "break_window"),
+                       ("shift", "start", "end"))
     shifts: dict[str, Any] = {}
+    breaks: dict[str, Any] = {}
     for r in _rows(sheet, top):
         name = v.text(sheet, r, cols["shift"])
         if name is None:
@@ -158,7 +160,20 @@ def read_shifts(sheet: Sheet, vocab: Vocab, book: Book) -> None:
                        f"the shift {name!r} needs its start and end (HH:MM)")
         shifts[name] = {"start": start, "end": end}
         book.cells[f"shifts.{name}"] = sheet.ref(r, cols["shift"])
+        minutes = v.number(sheet, r, cols.get("break_minutes"), "a break in minutes", gt=0)
+        window = v.span(sheet, r, cols.get("break_window"))
+        if (minutes is None) != (window is None):
+            key = "break_window" if window is None else "break_minutes"
+            sheet.fail(r, cols.get(key, cols["shift"]), f"the break of {name!r} needs both its "
+                       f"{vocab.text('col', 'break_minutes')!r} and its "
+                       f"{vocab.text('col', 'break_window')!r} (HH:MM-HH:MM)")
+        if minutes is not None:
+            breaks[name] = {"minutes": minutes, "window": window}
+            book.cells[f"breaks.{name}"] = sheet.ref(r, cols["break_minutes"])
+            book.cells[f"breaks.{name}.window"] = sheet.ref(r, cols["break_window"])
     book.raw["shifts"] = shifts
+    if breaks:
+        book.raw["breaks"] = breaks
 
 
 def _counts(sheet: Sheet, r: int, cols: dict[str, int], keys: tuple[str, ...]) -> Any:
@@ -176,10 +191,11 @@ def _counts(sheet: Sheet, r: int, cols: dict[str, int], keys: tuple[str, ...]) -
 def read_roster(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNames) -> None:
     """Bemanning: head count per group, shift and day type; Forslag columns for the proposal."""
     keys = ("group", "shift", "weekday", "weekend", "holiday", "proposal_weekday",
-            "proposal_weekend", "proposal_holiday")
+            "proposal_weekend", "proposal_holiday", "keep_on_floor", "proposal_keep_on_floor")
     top, cols = header(sheet, vocab, keys, ("group",))
     roster: dict[str, Any] = {}
     change: dict[str, Any] = {}
+    breaks = book.raw.get("breaks", {})
     for r in _rows(sheet, top):
         text = v.text(sheet, r, cols["group"])
         gid = groups.resolve(text)
@@ -207,6 +223,18 @@ def read_roster(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNames) -> N
                 entry[shift] = counts
         if proposed is not None:
             book.has_proposal = True
+        for key, target in (("keep_on_floor", book.raw), ("proposal_keep_on_floor", book.change)):
+            keep = v.whole(sheet, r, cols.get(key), "a head count")
+            if keep is None:
+                continue
+            if shift not in breaks:
+                sheet.fail(r, cols[key], "the fewest on the floor during breaks needs a shift "
+                           f"with a break ({vocab.text('col', 'break_minutes')!r} on the sheet "
+                           f"{vocab.text('sheet', 'shifts')!r})")
+            floor = target.setdefault("breaks", {}).setdefault(shift, {})
+            floor.setdefault("keep_on_floor", {})[gid] = keep
+            book.cells[f"breaks.{shift}.keep_on_floor.{gid}"] = sheet.ref(r, cols[key])
+            book.has_proposal |= key.startswith("proposal")
         where = f"roster.{gid}" + (f".{shift}" if shift else "")
         book.cells.setdefault(where, sheet.ref(r, cols["shift" if shift else "group"]))
     book.raw["roster"] = roster

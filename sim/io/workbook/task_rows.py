@@ -24,7 +24,7 @@ from sim.io.workbook.vocab import Vocab, norm
 TASK_COLUMNS: tuple[str, ...] = (
     "proposal", "interval", "category", "time_use", "count", "count_weekend", "count_holiday",
     "per", "at", "jitter", "day_types", "priority", "max_wait", "drop_after", "staff", "repeat",
-    "distribution", "cv", "min", "mode", "max", "spread_by_group", "id", "number",
+    "handover", "distribution", "cv", "min", "mode", "max", "spread_by_group", "id", "number",
 )
 DISTRIBUTIONS = ("lognormal", "gamma", "triangular", "exponential", "fixed")
 _MARKS = ("x", "✓", "✔", "√", "*")
@@ -188,11 +188,12 @@ def _task_fields(sheet: Sheet, r: int, layout: Layout, vocab: Vocab, fields: dic
         "drop_after": lambda col: v.number(sheet, r, col, "a wait in minutes", gt=0),
         "staff": lambda col: v.whole(sheet, r, col, "a number of persons", ge=1),
         "repeat": lambda col: v.yes_no(sheet, r, col, vocab),
+        "handover": lambda col: v.yes_no(sheet, r, col, vocab),
     }
     for key, reader in read.items():
         col = c(key)
         value = reader(col) if col is not None else None
-        if value is None or (key == "repeat" and value is False):
+        if value is None or (key in ("repeat", "handover") and value is False):
             continue
         fields[key] = "after_done" if key == "repeat" else value
         cells[key] = sheet.ref(r, col or 0)

@@ -110,6 +110,7 @@ def _cells(task: dict[str, Any], key: str, number: int, proposal: dict[str, Any]
         "max_wait": task.get("max_wait"), "drop_after": task.get("drop_after"),
         "staff": task.get("staff"),
         "repeat": vocab.text("word", "yes") if task.get("repeat") else None,
+        "handover": vocab.text("word", "yes") if task.get("handover") else None,
         "distribution": vocab.text("word", duration["distribution"])
         if duration.get("distribution") else None,
         "cv": duration.get("cv"), "min": duration.get("min"), "mode": duration.get("mode"),

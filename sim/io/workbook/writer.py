@@ -140,7 +140,7 @@ def _tasks(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None, 
               "category": 22, "time_use": 22, "at": 18, "spread_by_group": 24, "id": 24}
     choices = {"mark": "mark", "training": "certification", "proposal": "groups",
                "interval": "interval", "category": "category", "time_use": "time_use",
-               "per": "per", "priority": "priority", "repeat": "yes_no",
+               "per": "per", "priority": "priority", "repeat": "yes_no", "handover": "yes_no",
                "distribution": "distribution"}
     for i, col in enumerate(cols):
         sheet.set_column(i, i, widths.get(col.key, 11))
@@ -191,11 +191,14 @@ def _groups(out: SheetWriter, base: dict[str, Any], vocab: Vocab, groups: GroupN
 
 def _shifts(out: SheetWriter, base: dict[str, Any]) -> None:
     vocab = out.vocab
-    sheet = out.sheet("shifts", [vocab.text("col", k) for k in ("shift", "start", "end")],
-                      freeze=(1, 0))
+    keys = ("shift", "start", "end", "break_minutes", "break_window")
+    sheet = out.sheet("shifts", [vocab.text("col", k) for k in keys], freeze=(1, 0))
+    breaks = base.get("breaks", {})
     for r, (name, shift) in enumerate(base.get("shifts", {}).items(), start=1):
-        out.row(sheet, r, [name, shift["start"], shift["end"]])
-    sheet.set_column(0, 2, 14)
+        rest = breaks.get(name, {})
+        out.row(sheet, r, [name, shift["start"], shift["end"], rest.get("minutes"),
+                           rest.get("window")])
+    sheet.set_column(0, 4, 14)
 
 
 def _day_counts(entry: Any) -> list[Any]:
@@ -210,17 +213,28 @@ def _roster(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None,
             groups: GroupNames) -> None:
     vocab = out.vocab
     keys = ("group", "shift", "weekday", "weekend", "holiday", "proposal_weekday",
-            "proposal_weekend", "proposal_holiday")
+            "proposal_weekend", "proposal_holiday", "keep_on_floor", "proposal_keep_on_floor")
     sheet = out.sheet("roster", [vocab.text("col", k) for k in keys], freeze=(1, 0))
     cells = _pairs(base.get("roster", {}), (prop or {}).get("roster"))
+    floor, later = _floor(base), _floor(prop) if prop is not None else {}
+    cells += [(gid, shift, None, None) for gid, shift in {**floor, **later}
+              if (gid, shift) not in {(g, s) for g, s, *_ in cells}]
     for r, (gid, shift, today, proposed) in enumerate(cells, start=1):
         changed = prop is not None and proposed != today
         again = _day_counts(proposed if proposed is not None else 0) if changed else [None] * 3
-        out.row(sheet, r, [groups.label(gid), shift, *_day_counts(today), *again])
+        keep, then = floor.get((gid, shift)), later.get((gid, shift))
+        out.row(sheet, r, [groups.label(gid), shift, *_day_counts(today), *again, keep,
+                           then if prop is not None and then != keep else None])
     out.choose(sheet, 0, 1, len(cells) + EXTRA_ROWS, "groups")
     out.choose(sheet, 1, 1, len(cells) + EXTRA_ROWS, "shift")
     sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 7, 12)
+    sheet.set_column(1, 9, 12)
+
+
+def _floor(raw: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """``keep_on_floor`` of every break as {(group, shift): fewest on the floor}."""
+    return {(gid, shift): n for shift, rest in raw.get("breaks", {}).items()
+            for gid, n in rest.get("keep_on_floor", {}).items()}
 
 
 def _pairs(today: dict[str, Any], proposed: dict[str, Any] | None) -> list[tuple]:
