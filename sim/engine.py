@@ -310,7 +310,9 @@ class _BreakWard(_Ward):
     Its own class, so that a ward without breaks runs the plain :class:`_Ward` at no cost.
     A member whose break window is open and who has not started it is *due*; the dispatch
     of an instant first sends the free due members on break, in staff order, as far as
-    ``keep_on_floor`` allows, then matches the others to tasks.
+    ``keep_on_floor`` allows, then matches the others to tasks. Only while someone is due
+    do ``_could_start`` and ``_dispatch`` take breaks into account (instance attributes
+    set and removed by :meth:`_watch`): the rest of the day runs the plain ward's.
     """
 
     def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
@@ -341,6 +343,7 @@ class _BreakWard(_Ward):
 
     def _open(self, members: list[Member]) -> None:
         self.due.extend(members)
+        self._watch()
         self._request()
 
     def _close(self, members: list[Member]) -> None:
@@ -350,13 +353,21 @@ class _BreakWard(_Ward):
             if m in due:
                 due.remove(m)
                 self.log.missed_breaks.append((m.index, now, self.break_of[m.index].minutes))
+        self._watch()
 
-    def _could_start(self) -> bool:
+    def _watch(self) -> None:
+        """Use the break-aware dispatch while someone is due, the plain one otherwise."""
+        if self.due:
+            self._could_start, self._dispatch = self._could_start_due, self._dispatch_due
+        elif "_dispatch" in self.__dict__:
+            del self._could_start, self._dispatch
+
+    def _could_start_due(self) -> bool:
         idle = self.idle
         for m in self.due:
             if m in idle and self._on_floor(m.group) > self.break_of[m.index].keep[m.group]:
                 return True
-        return super()._could_start()
+        return _Ward._could_start(self)
 
     def _on_floor(self, group: int) -> int:
         """Members of ``group`` on duty, staying past now and not on break."""
@@ -364,10 +375,11 @@ class _BreakWard(_Ward):
         return sum(1 for x in self.on_duty if x.group == group and x.off_at > now
                    and x.index not in resting)
 
-    def _dispatch(self, event: Event) -> None:
+    def _dispatch_due(self, event: Event) -> None:
         if self.due:
             self._take_breaks()
-        super()._dispatch(event)
+            self._watch()
+        _Ward._dispatch(self, event)
 
     def _take_breaks(self) -> None:
         now, idle, resting = self.env.now, self.idle, self.resting
