@@ -137,9 +137,11 @@ def measure(model: WardModel, seed: int, replication: int,
             minutes = on["on_duty_minutes"].sum()
             if minutes <= 0:
                 continue
-            if m.kpi == "utilisation" or m.category == IDLE:
-                share = on["busy_minutes"].sum() / minutes
-                values[i] = share if m.kpi == "utilisation" else 1.0 - share
+            if m.kpi == "utilisation":  # busy over on duty less break (sim.breaks)
+                available = minutes - on["break_minutes"].sum() if "break_minutes" in on else minutes
+                values[i] = on["busy_minutes"].sum() / available if available > 0 else np.nan
+            elif m.category == IDLE:  # on no task, breaks included: as a work sample sees it
+                values[i] = 1.0 - on["busy_minutes"].sum() / minutes
             else:
                 mine = _cells(busy, groups, m)
                 values[i] = mine.loc[mine["task"].isin(_in_category(model, m.category)),
