@@ -475,3 +475,17 @@ def test_a_proposal_that_changes_who_stays_on_the_floor_round_trips(tmp_path) ->
     book = read_workbook(path)
     assert book.change["breaks"] == {"day": {"keep_on_floor": {NURSE: 0}},
                                      "night": {"keep_on_floor": {NURSE: 1}}}
+
+
+def test_the_run_report_lists_missed_breaks_per_shift_and_group() -> None:
+    from sim.metrics import summarise
+    from sim.report.text import run_report
+
+    model = _model([_task("x", "08:00", 5)], {NURSE: {"day": 1}, HFA: {"day": 1}},
+                   breaks=_lunch({NURSE: 1}), days=7)
+    summary = summarise(run_one(model, 1, 0).kpis)
+    text = run_report(summary, model, 1, 0, 1)
+    table = text.split("Meal breaks missed per week")[1].splitlines()
+    assert table[3].split()[:3] == ["day", "5.0", "0.0"]  # the nurse alone misses hers
+    plain = _model([_task("x", "08:00", 5)], {NURSE: {"day": 1}}, days=7)
+    assert "Meal breaks" not in run_report(summarise(run_one(plain, 1, 0).kpis), plain, 1, 0, 1)

@@ -138,6 +138,20 @@ def time_use_table(summary: pd.DataFrame, *, msg: Messages = ENGLISH) -> pd.Data
     return pd.DataFrame.from_dict(shown, orient="index")
 
 
+def breaks_table(summary: pd.DataFrame, model: WardModel, *,
+                 msg: Messages = ENGLISH) -> pd.DataFrame:
+    """Missed breaks per week with the shifts that have breaks as rows, groups as columns."""
+    rows = summary[summary["kpi"] == "missed_breaks_per_week"]
+    groups = [g for g in model.group_ids if (rows["group"] == g).any()]
+    table = {msg.label("shift", b.shift): {
+        g: _cell(rows, "missed_breaks_per_week", "num1", msg=msg, group=g, shift=b.shift)
+        for g in groups} for b in model.breaks}
+    table[msg("table.all_shifts")] = {
+        g: _cell(rows, "missed_breaks_per_week", "num1", msg=msg, group=g, shift="all")
+        for g in groups}
+    return pd.DataFrame.from_dict(table, orient="index", columns=groups)
+
+
 def run_report(summary: pd.DataFrame, model: WardModel, replications: int, warmup_days: int,
                seed: int, *, msg: Messages = ENGLISH) -> str:
     """Build the text printed after ``wardsim run``."""
@@ -154,6 +168,8 @@ def run_report(summary: pd.DataFrame, model: WardModel, replications: int, warmu
     time_use = time_use_table(summary, msg=msg)
     if len(time_use):
         parts += [msg("run.time_use"), time_use.to_string()]
+    if model.breaks and (summary["kpi"] == "missed_breaks_per_week").any():
+        parts += [msg("run.breaks"), breaks_table(summary, model, msg=msg).to_string()]
     return "\n\n".join(parts)
 
 
