@@ -126,7 +126,7 @@ def test_an_unknown_header_lists_the_headers_with_a_hint(tmp_path: Path) -> None
         col = next(c for c in sheet[1] if c.value == "Prioritet")
         col.value = "Prioritett"
     message = error_of(edited(tmp_path, rename))
-    assert re.search(r"Oppgaver!Y1: unknown column 'Prioritett'; allowed: Oppgaven, Forslag, "
+    assert re.search(r"Oppgaver!Z1: unknown column 'Prioritett'; allowed: Oppgaven, Forslag, "
                      r".*Sykepleier medisinsk overvåkning.*; did you mean 'Prioritet'\?", message)
 
 
