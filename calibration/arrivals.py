@@ -27,7 +27,8 @@ import pandas as pd
 from scipy import stats
 
 from sim.calendar import ANYTIME, DAY_TYPES, MINUTES_PER_DAY, WEEKDAY_DAYTIME, Calendar, span_pieces
-from sim.io.schema import Scenario, Task
+from sim.io.schema import Scenario
+from sim.io.schema_tasks import Task
 
 #: A dispersion p-value below this warns that counts vary more than Poisson allows.
 OVERDISPERSED_P = 0.01

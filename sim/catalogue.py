@@ -51,7 +51,7 @@ class TaskType:
     #: Shift report (``handover: true``): its crew of two is one member of the outgoing
     #: shift and one of the incoming (:func:`sim.dispatch.assign`).
     handover: bool = False
-    #: The task's time-use class (:data:`sim.io.schema.TIME_USE_CLASSES`); empty: by category.
+    #: The task's time-use class (:data:`sim.io.schema_tasks.TIME_USE_CLASSES`); empty: by category.
     time_use: str = ""
 
 

@@ -1,4 +1,4 @@
-"""The SimPy engine: the only module that schedules events. It records; it computes no KPI.
+"""The SimPy engine: with :mod:`sim.engine_breaks`, all that schedules events; it computes no KPI.
 
 It draws nothing: :func:`simulate` runs a model on a replication's :class:`~sim.inputs.Inputs`
 (arrivals, durations, absence tables, call-bell streams, drawn before by
@@ -16,7 +16,7 @@ shift starts at t can take a task that arrives at t.
 
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
 waiting carry over to whoever is on duty next. Meal breaks (:mod:`sim.breaks`) run in a
-ward class of their own, :class:`_BreakWard`, so a scenario without breaks runs the plain
+ward class of their own, :class:`_BreakWard` (:mod:`sim.engine_breaks`), so a scenario without breaks runs the plain
 :class:`_Ward`: a free member whose break is due goes on break in the same dispatch,
 before the tasks are matched. The run stops at the horizon: tasks then in
 service are recorded with their (later) end, tasks never started as waiting or missed.
@@ -36,46 +36,22 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, field
 from operator import attrgetter
 
 import numpy as np
 import simpy
 from simpy.events import Event
 
-from sim.breaks import ShiftBreak
 from sim.catalogue import Columns
 from sim.dispatch import Job, Member, assign
+from sim.engine_breaks import BreakRules
+from sim.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import Arrivals, Inputs
 from sim.model import WardModel
-from sim.staff import Duty
 
 #: Heap priority of the dispatch event: after URGENT (0) and NORMAL (1) at the same time.
 DISPATCH_PRIORITY = 2
-WAITING, MISSED = 1, 2
 _queue_order = attrgetter("key")  # Job.key: priority, arrival, sequence
-
-
-@dataclass
-class EventLog:
-    """Flat records of one replication, appended by the engine.
-
-    ``started`` rows: (seq, task index, bed, arrival, start, end, crew member indices).
-    ``unstarted`` rows: (seq, task index, bed, arrival, status, missed_at) with status
-    :data:`WAITING` or :data:`MISSED`. ``duty_end[i]`` is when member i actually left
-    (NaN if absent); ``duties[i].end`` is when their shift was planned to end.
-    ``breaks`` rows: (member index, start, end) of every break taken; ``missed_breaks`` rows:
-    (member index, window close, minutes) of every break not started in its window (both
-    empty without breaks, :mod:`sim.breaks`).
-    """
-
-    horizon: float
-    duties: list[Duty]
-    duty_end: list[float]
-    started: list[tuple] = field(default_factory=list)
-    unstarted: list[tuple] = field(default_factory=list)
-    breaks: list[tuple] = field(default_factory=list)
-    missed_breaks: list[tuple] = field(default_factory=list)
 
 
 class _Dispatch(Event):
@@ -304,108 +280,8 @@ class _Ward:
         return log
 
 
-class _BreakWard(_Ward):
-    """A ward whose shifts have meal breaks; the rules are in :mod:`sim.breaks`.
-
-    Its own class, so that a ward without breaks runs the plain :class:`_Ward` at no cost.
-    A member whose break window is open and who has not started it is *due*; the dispatch
-    of an instant first sends the free due members on break, in staff order, as far as
-    ``keep_on_floor`` allows, then matches the others to tasks. Only while someone is due
-    do ``_could_start`` and ``_dispatch`` take breaks into account (instance attributes
-    set and removed by :meth:`_watch`): the rest of the day runs the plain ward's.
-    """
-
-    def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
-        super().__init__(env, model, inputs)
-        self.due: list[Member] = []  # window open, break not started; in staff order
-        self.resting: set[int] = set()  # member indices on break now
-        self.break_of: dict[int, ShiftBreak] = {}  # member index -> her shift's break
-
-    def start(self) -> None:
-        super().start()
-        by_shift = {b.shift: b for b in self.model.breaks}
-        shifts = {s.name: s for s in self.model.staffing.shifts}
-        horizon = self.log.horizon
-        windows: dict[tuple[float, float], list[Member]] = {}
-        for i, duty in enumerate(self.log.duties):
-            spec = by_shift.get(duty.shift)
-            if spec is None or duty.absent:
-                continue
-            opens, closes = spec.window(shifts[duty.shift].span(duty.day)[0])
-            if closes <= 0 or opens >= horizon:
-                continue
-            self.break_of[i] = spec
-            windows.setdefault((max(opens, 0.0), closes), []).append(self.members[i])
-        for (opens, closes), members in sorted(windows.items(), key=lambda kv: kv[0]):
-            self.env.timeout(opens).callbacks.append(lambda _, ms=members: self._open(ms))
-            if closes < horizon:
-                self.env.timeout(closes).callbacks.append(lambda _, ms=members: self._close(ms))
-
-    def _open(self, members: list[Member]) -> None:
-        self.due.extend(members)
-        self._watch()
-        self._request()
-
-    def _close(self, members: list[Member]) -> None:
-        """A break not started by its window's close is missed."""
-        now, due = self.env.now, self.due
-        for m in members:
-            if m in due:
-                due.remove(m)
-                self.log.missed_breaks.append((m.index, now, self.break_of[m.index].minutes))
-        self._watch()
-
-    def _watch(self) -> None:
-        """Use the break-aware dispatch while someone is due, the plain one otherwise."""
-        if self.due:
-            self._could_start, self._dispatch = self._could_start_due, self._dispatch_due
-        elif "_dispatch" in self.__dict__:
-            del self._could_start, self._dispatch
-
-    def _could_start_due(self) -> bool:
-        idle = self.idle
-        for m in self.due:
-            if m in idle and self._on_floor(m.group) > self.break_of[m.index].keep[m.group]:
-                return True
-        return _Ward._could_start(self)
-
-    def _on_floor(self, group: int) -> int:
-        """Members of ``group`` on duty, staying past now and not on break."""
-        now, resting = self.env.now, self.resting
-        return sum(1 for x in self.on_duty if x.group == group and x.off_at > now
-                   and x.index not in resting)
-
-    def _dispatch_due(self, event: Event) -> None:
-        if self.due:
-            self._take_breaks()
-            self._watch()
-        _Ward._dispatch(self, event)
-
-    def _take_breaks(self) -> None:
-        now, idle, resting = self.env.now, self.idle, self.resting
-        floor: dict[int, int] = {}  # per group: on duty, staying, not on break
-        for m in list(self.due):
-            if m not in idle:
-                continue  # busy: she goes when she is free again
-            group = m.group
-            if group not in floor:
-                floor[group] = self._on_floor(group)
-            spec = self.break_of[m.index]
-            if floor[group] - 1 < spec.keep[group]:
-                continue
-            floor[group] -= 1
-            self.due.remove(m)
-            idle.remove(m)
-            resting.add(m.index)
-            self.log.breaks.append((m.index, now, now + spec.minutes))
-            self.env.timeout(spec.minutes).callbacks.append(lambda _, m=m: self._back(m))
-
-    def _back(self, member: Member) -> None:
-        """Back from break (always before her shift ends: the window is checked so)."""
-        self.resting.discard(member.index)
-        member.idle_since = self.env.now
-        self.idle.append(member)
-        self._request()
+class _BreakWard(BreakRules, _Ward):
+    """A ward whose shifts have meal breaks (:class:`sim.engine_breaks.BreakRules`)."""
 
 
 def simulate(model: WardModel, inputs: Inputs) -> EventLog:

@@ -20,7 +20,8 @@ import pandas as pd
 from sim.engine import simulate
 from sim.hourly import tidy_hours
 from sim.inputs import Inputs, draw_inputs
-from sim.metrics import replication_kpis, summarise, tidy_staff, tidy_tasks, wait_histogram
+from sim.kpis import replication_kpis
+from sim.metrics import summarise, tidy_staff, tidy_tasks, wait_histogram
 from sim.model import WardModel
 from sim.parallel import map_unordered
 from sim.rng import Streams

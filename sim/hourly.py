@@ -1,7 +1,7 @@
 """Hour-of-day measures: minutes on duty and busy of every staff group in every clock hour.
 
 They feed the report's heatmaps and fan charts (``utilisation_hour`` in
-:func:`sim.metrics.replication_kpis`). Exact like :func:`sim.metrics.tidy_staff` (every span
+:func:`sim.kpis.replication_kpis`). Exact like :func:`sim.metrics.tidy_staff` (every span
 is cut at the hour boundaries, no sampling) but summed over shifts: one row per group ×
 calendar day × hour in which someone of the group is on duty. A minute belongs to the
 calendar day it falls on and to that day's type. Whole hours inside a span are counted in
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.engine import EventLog
+from sim.eventlog import EventLog
 from sim.metrics import DECIMALS, break_spans, busy_spans
 from sim.model import WardModel
 

@@ -31,7 +31,8 @@ from sim.dispatch import DispatchPolicy
 from sim.distributions import Duration, triangular
 from sim.io.errors import ScenarioError
 from sim.io.references import check_references
-from sim.io.schema import PRIORITIES, DurationDefaults, Scenario, Task
+from sim.io.schema import Scenario
+from sim.io.schema_tasks import PRIORITIES, DurationDefaults, Task
 from sim.staff import CONTINUOUS, Shift, Staffing
 
 

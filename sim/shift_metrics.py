@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
-from sim.engine import EventLog
+from sim.eventlog import EventLog
 from sim.hourly import per_hour
 from sim.metrics import DECIMALS, break_spans, busy_spans, missed_breaks
 from sim.model import WardModel

@@ -20,7 +20,7 @@ from sim.decide.structure import clock_text, none_present, roster_checks
 from sim.decide.training import coverage_count, training_need
 from sim.experiment import Results, run_replications
 from sim.io.scenario import from_dict, merge
-from sim.io.schema import FTE, LateShares, Targets
+from sim.io.schema_targets import FTE, LateShares, Targets
 from sim.model import WardModel, build_model
 
 #: Targets that only the utilisation check can miss.

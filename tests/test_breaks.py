@@ -21,11 +21,13 @@ import pytest
 from test_engine_deterministic import HFA, NURSE, SHIFTS, _clock, _duty_end, _model, _run, _t, \
     _task, _timeline
 
-from sim.engine import MISSED, EventLog, _BreakWard, _Ward
+from sim.engine import _BreakWard, _Ward
+from sim.eventlog import MISSED, EventLog
 from sim.experiment import run_one
 from sim.hourly import tidy_hours
 from sim.io.errors import ScenarioError
-from sim.metrics import replication_kpis, tidy_staff, tidy_tasks
+from sim.kpis import replication_kpis
+from sim.metrics import tidy_staff, tidy_tasks
 from sim.model import WardModel
 from sim.shift_metrics import shift_staff
 

@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.engine import simulate
+from sim.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.metrics import tidy_staff, tidy_tasks

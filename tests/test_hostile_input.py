@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.io import schema
+from sim.io import schema, schema_targets, schema_tasks, schema_types
 from sim.io.errors import ScenarioError
 from sim.io.extends import MAX_EXTENDS
 from sim.io.limits import (
@@ -341,10 +341,10 @@ def _minimal(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     return {
         schema.Ward: {"beds": 4}, schema.Group: {"id": "g"},
         schema.ShiftSpec: {"start": "07:00", "end": "15:00"},
-        schema.Task: {"id": "t", "category": "renhold", "group": "g", "at": ["08:00"],
+        schema_tasks.Task: {"id": "t", "category": "renhold", "group": "g", "at": ["08:00"],
                       "minutes": 5},
-        schema.DayTypeFloat: {"weekday": 1}, schema.DayTypeShare: {"weekday": 1},
-        schema.DayTypeCount: {"weekday": 1},
+        schema_types.DayTypeFloat: {"weekday": 1}, schema_types.DayTypeShare: {"weekday": 1},
+        schema_types.DayTypeCount: {"weekday": 1},
     }.get(model, {})
 
 
@@ -353,8 +353,9 @@ def _numeric(annotation: Any) -> bool:
     return annotation in (int, float) or any(a in (int, float) for a in args)
 
 
-MODELS = [m for m in vars(schema).values() if isinstance(m, type)
-          and issubclass(m, pydantic.BaseModel) and m.__module__ == schema.__name__
+MODELS = [m for module in (schema, schema_tasks, schema_targets, schema_types)
+          for m in vars(module).values() if isinstance(m, type)
+          and issubclass(m, pydantic.BaseModel) and m.__module__ == module.__name__
           and m is not schema.Scenario and not m.__name__.startswith("_")]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from sim.calendar import DAY_TYPES
 from sim.i18n import LANGUAGES, SPECS, Messages, catalogue, placeholders
-from sim.io.schema import CATEGORIES, PRIORITIES
+from sim.io.schema_tasks import CATEGORIES, PRIORITIES
 
 NBSP = "\u00a0"
 

@@ -1,6 +1,6 @@
 """Metrics: exact clipping of spans to interval windows, tidy frames, KPIs, confidence intervals.
 
-The clipping tests use a hand-built :class:`~sim.engine.EventLog` (so every expected minute
+The clipping tests use a hand-built :class:`~sim.eventlog.EventLog` (so every expected minute
 is written down) and one deterministic engine run (fixed durations, clock-time arrivals).
 A minute belongs to the calendar day it falls on: a busy span from 23:30 to 00:30 is half
 in day 0's ``22-07`` window and half in day 1's. Overtime is measured in the windows
@@ -18,17 +18,18 @@ import pytest
 from conftest import base_dict
 from scipy import stats
 
-from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.engine import simulate
+from sim.eventlog import MISSED, WAITING, EventLog
 from sim.experiment import run_one
 from sim.hourly import per_hour, tidy_hours
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
-from sim.io.schema import TIME_USE_CLASSES
+from sim.io.schema_tasks import TIME_USE_CLASSES
+from sim.kpis import replication_kpis
 from sim.metrics import (
     KPI_KEYS,
     WAIT_BINS,
     _covered,
-    replication_kpis,
     summarise,
     t_interval,
     tidy_staff,

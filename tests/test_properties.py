@@ -9,7 +9,7 @@ that :func:`sim.model.build_model` rejects because nobody on the roster (or too 
 once for a two-person task) may ever do a task are skipped; any other rejection is a bug
 in the strategy and fails.
 
-On every example, the :class:`~sim.engine.EventLog` must satisfy:
+On every example, the :class:`~sim.eventlog.EventLog` must satisfy:
 
 * every arrived task is exactly one of started (done), waiting at the end or missed; the
   sequence numbers are 0..n-1 without gaps or repeats; the open (non-call-bell) arrivals
@@ -44,11 +44,12 @@ from hypothesis import strategies as st
 from sim.calendar import WEEKDAYS
 from sim.catalogue import open_arrivals
 from sim.dispatch import DispatchPolicy, Job, Member, assign
-from sim.engine import MISSED, WAITING, EventLog, simulate
+from sim.engine import simulate
+from sim.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict
-from sim.io.schema import CATEGORIES, PRIORITIES
+from sim.io.schema_tasks import CATEGORIES, PRIORITIES
 from sim.metrics import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams

@@ -20,7 +20,8 @@ from conftest import base_dict
 
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict, load
-from sim.io.schema import DEFAULT_MAX_WAIT, Scenario
+from sim.io.schema import Scenario
+from sim.io.schema_tasks import DEFAULT_MAX_WAIT
 from sim.model import build_model
 
 SOURCE = "ward.yaml"

@@ -35,7 +35,7 @@ import pandas as pd
 
 from sim.decide.structure import FEASIBILITY_COLUMNS, roster_checks, row
 from sim.experiment import Results
-from sim.io.schema import Targets
+from sim.io.schema_targets import Targets
 from sim.metrics import t_interval
 from sim.model import WardModel
 

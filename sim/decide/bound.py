@@ -33,7 +33,7 @@ from sim.catalogue import TaskType, rate_windows
 from sim.decide.cells import Cell
 from sim.decide.fte import cell_hours
 from sim.decide.training import shift_hours
-from sim.io.schema import Targets
+from sim.io.schema_targets import Targets
 from sim.model import WardModel, clock_mask, heads_on_duty, task_pieces
 from sim.staff import CONTINUOUS
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
-from sim.io.schema import Targets
+from sim.io.schema_targets import Targets
 from sim.model import WardModel, clock_mask, eligible_heads, heads_on_duty, task_pieces
 from sim.shift_metrics import shift_of_clock
 

@@ -40,7 +40,7 @@ import pandas as pd
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
 from sim.decide.structure import EPS
 from sim.experiment import Results
-from sim.io.schema import FTE, Targets
+from sim.io.schema_targets import FTE, Targets
 from sim.model import WardModel, clock_mask, heads_on_duty, task_pieces
 from sim.shift_metrics import shift_of_clock
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from sim.calendar import WEEKDAY_DAYTIME, WEEKDAYS
 from sim.io.errors import ScenarioError, short
-from sim.io.schema import Scenario, Task
+from sim.io.schema import Scenario
+from sim.io.schema_tasks import Task
 
 #: Longest horizon (days) of a run, also with ``--days``.
 MAX_DAYS = 366

@@ -22,7 +22,8 @@ from sim.calendar import (
     parse_span,
 )
 from sim.io.errors import ScenarioError, shown, suggest
-from sim.io.schema import Scenario, Task
+from sim.io.schema import Scenario
+from sim.io.schema_tasks import Task
 
 Fail = Callable[[str, str], NoReturn]
 

@@ -1,6 +1,7 @@
 """Reading service targets from a ``--targets`` file, checked on their own.
 
-The targets themselves (what each means, the defaults) are :class:`sim.io.schema.Targets`.
+The targets themselves (what each means, the defaults) are
+:class:`sim.io.schema_targets.Targets`.
 A ``--targets`` file holds a ``targets:`` mapping, or the same keys at its top level; it is
 merged over every assessed scenario's own ``targets:`` block.
 """
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 
 from sim.io.errors import ScenarioError, suggest
 from sim.io.scenario import merge, to_scenario_error
-from sim.io.schema import Targets
+from sim.io.schema_targets import Targets
 from sim.io.yaml_safe import read_yaml
 
 

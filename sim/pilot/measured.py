@@ -25,7 +25,7 @@ from typing import Any
 from calibration.timestudy import hint, number
 from sim.calendar import DAY_TYPES
 from sim.i18n import LANGUAGES, catalogue
-from sim.io import schema
+from sim.io import schema_tasks
 from sim.io.errors import ScenarioError, quoted
 from sim.model import WardModel
 from sim.pilot.files import Table, plain, shown
@@ -70,8 +70,8 @@ class Measure:
 
 def categories() -> list[str]:
     """Task categories and time-use classes a row may name (the format's, not only used ones)."""
-    classes = getattr(schema, "TIME_USE_CLASSES", ())
-    return list(schema.CATEGORIES) + [c for c in classes if c not in schema.CATEGORIES]
+    known = schema_tasks.CATEGORIES
+    return list(known) + [c for c in schema_tasks.TIME_USE_CLASSES if c not in known]
 
 
 def _day_types() -> dict[str, str]:

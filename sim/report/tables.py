@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from sim.i18n import Messages
-from sim.io.schema import PRIORITIES
+from sim.io.schema_tasks import PRIORITIES
 from sim.model import WardModel
 
 ORDER = {"not_feasible": 0, "at_risk": 1, "feasible": 2}

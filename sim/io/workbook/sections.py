@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from sim.calendar import ANYTIME, DEFAULT_INTERVALS, WEEKDAY_DAYTIME, parse_span
-from sim.io.schema import CATEGORIES
+from sim.io.schema_tasks import CATEGORIES
 from sim.io.workbook.values import clock_of
 from sim.io.workbook.vocab import Vocab, norm
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.calendar import DAY_TYPES
-from sim.io.schema import PRIORITIES, TIME_USE_CLASSES
+from sim.io.schema_tasks import PRIORITIES, TIME_USE_CLASSES
 from sim.io.workbook import values as v
 from sim.io.workbook.cells import Sheet, as_text
 from sim.io.workbook.groups import GroupNames

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.calendar import ANYTIME, DEFAULT_INTERVALS, WEEKDAY_DAYTIME
-from sim.io.schema import CATEGORIES
+from sim.io.schema_tasks import CATEGORIES
 from sim.io.workbook.groups import GroupNames
 from sim.io.workbook.sections import FIXED, interval_heading
 from sim.io.workbook.task_rows import TASK_COLUMNS

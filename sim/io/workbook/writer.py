@@ -16,7 +16,8 @@ from typing import Any
 import xlsxwriter
 
 from sim.calendar import WEEKDAYS
-from sim.io.schema import CATEGORIES, PRIORITIES, TIME_USE_CLASSES, Scenario
+from sim.io.schema import Scenario
+from sim.io.schema_tasks import CATEGORIES, PRIORITIES, TIME_USE_CLASSES
 from sim.io.workbook.groups import GroupNames
 from sim.io.workbook.sections import interval_names
 from sim.io.workbook.settings import DISTRIBUTIONS, FIELDS, get, show_value

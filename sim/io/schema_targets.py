@@ -1,0 +1,59 @@
+"""Service targets of ``wardsim assess`` and what one full-time person works.
+
+Reading a ``--targets`` file on its own is :mod:`sim.io.targets`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from sim.io.bounds import number
+from sim.io.schema_types import Share, _Frozen
+
+#: Default longest share of late tasks by priority.
+DEFAULT_MAX_LATE_SHARE = {"acute": 0.01, "high": 0.05, "normal": 0.10, "low": 0.20}
+
+
+class LateShares(_Frozen):
+    """The largest acceptable share of late tasks, per priority."""
+
+    acute: Share = DEFAULT_MAX_LATE_SHARE["acute"]
+    high: Share = DEFAULT_MAX_LATE_SHARE["high"]
+    normal: Share = DEFAULT_MAX_LATE_SHARE["normal"]
+    low: Share = DEFAULT_MAX_LATE_SHARE["low"]
+
+    def of(self, priority: str) -> float:
+        """The target for ``acute``, ``high``, ``normal`` or ``low``."""
+        return float(getattr(self, priority))
+
+
+class Targets(_Frozen):
+    """Service targets of ``wardsim assess``; see the module docstring for their meaning."""
+
+    max_utilisation: Share | dict[str, Share] = 0.85
+    max_late_share: LateShares = Field(default_factory=LateShares)
+    max_missed_per_week: number(0, 1_000_000) = 0.0  # type: ignore[valid-type]
+    max_glide_back_share: Share = 0.10
+    coverage_probability: Share = 0.99
+    shift_tail: Share = 0.10
+
+    @field_validator("max_utilisation", mode="before")
+    @classmethod
+    def _no_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("give a share between 0 and 1, such as 0.85")
+        return value
+
+    def max_utilisation_of(self, group: str) -> float:
+        """The utilisation target of a group (groups not listed get the default 0.85)."""
+        if isinstance(self.max_utilisation, dict):
+            return float(self.max_utilisation.get(group, 0.85))
+        return float(self.max_utilisation)
+
+
+class FTE(_Frozen):
+    """What one full-time person works: hours per week (35.5 h is the Norwegian rota week)."""
+
+    weekly_hours: number(0, 60, above=True, unit="hours") = 35.5  # type: ignore[valid-type]
