@@ -121,6 +121,12 @@ def _read_xlsx(path: Path, msg: Messages, empty: Table) -> pd.DataFrame:
     engine = excel_engine()
     if engine is None:
         raise empty.fail(None, None, "no_excel")
+    from sim.io.workbook.cells import check_xlsx  # the limits every workbook reader keeps
+
+    try:
+        check_xlsx(path, msg)
+    except ScenarioError as err:
+        raise ObservationError(err.file, err.field, err.message) from None
     return pd.read_excel(path, sheet_name=0, dtype=object, engine=engine).reset_index(drop=True)
 
 

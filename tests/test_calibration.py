@@ -382,7 +382,7 @@ BAD_OBSERVATIONS = [
     ("obs.csv", "task_id,minutes\n", "holds no rows"),
     ("obs.csv", "", "holds no rows"),
     ("obs.csv", "task_id,minutes\nstell,5,7\n", "cannot be read as csv: Error tokenizing"),
-    ("obs.xlsx", "not a workbook", "cannot be read as xlsx"),
+    ("obs.xlsx", "not a workbook", "not an Excel workbook (.xlsx): a text file"),
     ("obs.txt", "task_id,minutes\nstell,5\n", "must be a .csv or .xlsx file"),
 ]
 
