@@ -1,4 +1,4 @@
-"""What ``wardsim assess`` adds to ``wardsim compare`` on the example ward (issue 7, "Demo and speed").
+"""What ``wardsim assess`` adds to ``wardsim compare`` on the example ward (issue 7, speed).
 
 Times, on the example ward (baseline and task-sharing variant, ``--replications`` × ``--days``):
 
@@ -94,7 +94,8 @@ def main() -> None:
             counted["runs"] += 1
             return runs(m, True)
 
-        frames.append(training_need(model, model.name, scenario.targets, scenario.fte, rebuild, simulate))
+        frames.append(training_need(model, model.name, scenario.targets, scenario.fte, rebuild,
+                                    simulate))
     training = pd.concat(frames, ignore_index=True)
     times[f"training need ({counted['runs']} extra runs)"] = time.perf_counter() - clock
 

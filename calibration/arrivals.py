@@ -61,7 +61,7 @@ class Rate:
 
 
 def garwood(count: int, exposure: float, level: float = 0.95) -> tuple[float, float]:
-    """The exact (Garwood) Poisson confidence interval of a rate: ``count`` over ``exposure``."""
+    """Return the exact (Garwood) Poisson interval of a rate: ``count`` over ``exposure``."""
     if exposure <= 0:
         return float("nan"), float("nan")
     alpha = 1 - level
@@ -91,7 +91,7 @@ def _overlap(pieces_a: tuple[tuple[int, int], ...], pieces_b: tuple[tuple[int, i
 
 
 def mapped_rate(task: Task, calendar: Calendar, interval: str, day_type: str) -> float:
-    """The task's mapped rate in one clock interval on one day type, from its ``when``.
+    """Return the task's mapped rate in one clock interval on one day type, from its ``when``.
 
     An ``anytime`` rate spreads evenly over the 24 hours and a ``weekday_daytime`` one over
     its window on weekdays, as the engine does; the share inside ``interval`` is counted.

@@ -61,7 +61,7 @@ class Sample:
 
 
 def sample_of(minutes: np.ndarray, interrupted: np.ndarray, whole: bool) -> Sample:
-    """The intervals of observed ``minutes``: exact, or ``[m - 0.5, m + 0.5)`` if ``whole``."""
+    """Return the intervals of ``minutes``: exact, or ``[m - 0.5, m + 0.5)`` if ``whole``."""
     minutes = np.asarray(minutes, float)
     interrupted = np.asarray(interrupted, bool)
     lo = np.maximum(minutes - 0.5, 0.0) if whole else minutes.copy()
@@ -71,7 +71,7 @@ def sample_of(minutes: np.ndarray, interrupted: np.ndarray, whole: bool) -> Samp
 
 
 def censored_data(sample: Sample) -> stats.CensoredData:
-    """The sample as scipy's CensoredData (an interruption at 0 minutes tells nothing)."""
+    """Return the sample as scipy's CensoredData (an interruption at 0 minutes tells nothing)."""
     exact = sample.lo == sample.hi
     right = np.isinf(sample.hi) & (sample.lo > 0)
     interval = ~exact & np.isfinite(sample.hi)
@@ -259,7 +259,7 @@ def _sample(rows: pd.DataFrame, whole: bool) -> Sample:
 
 
 def _estimate(task: Any, group: str) -> float | None:
-    """The mapped minutes of ``group`` for a task (the placed group's if it has none)."""
+    """Return the mapped minutes of ``group`` for a task (the placed group's if it has none)."""
     minutes = task.minutes
     if isinstance(minutes, dict):
         return minutes.get(group, minutes.get(task.group))

@@ -69,7 +69,7 @@ def _range(path: str, base: float, low: float, high: float, scale: float = 1.0) 
 
 
 def action_text(fit: Fit, msg: Messages, min_observations: int) -> str:
-    """What happened to one fit, in words."""
+    """Say what happened to one fit, in words."""
     if fit.action == "too_few":
         return msg("calibrate.action.too_few", n=fit.n, min=min_observations,
                    estimate=fit.estimate)
@@ -106,7 +106,7 @@ def _spread(fit: Fit, base: dict[str, Any] | None) -> dict[str, Any]:
 
 def duration_changes(fits: list[Fit], scenario: Scenario, raw: dict[str, Any]
                      ) -> tuple[list[dict[str, Any]], list[Range]]:
-    """The variant's task entries for the fitted durations, and their sweep ranges."""
+    """Return the variant's task entries for the fitted durations, and their sweep ranges."""
     scale = scenario.durations.scale
     base_tasks = {t.get("id"): t for t in raw.get("tasks", []) if isinstance(t, dict)}
     placed = {t.id: t.group for t in scenario.tasks}
@@ -165,7 +165,7 @@ def arrival_table(rates: list[Rate], msg: Messages) -> pd.DataFrame:
 
 def arrival_changes(rates: list[Rate], scenario: Scenario, calendar: Calendar
                     ) -> tuple[list[dict[str, Any]], list[Range]]:
-    """The variant's ``when`` of every rate task observed, and the sweep ranges.
+    """Return the variant's ``when`` of every rate task observed, and the sweep ranges.
 
     Every clock interval gets a rate per day type: the observed one where the census has
     that day type, else the mapped estimate; the task's other ``when`` keys (``anytime``,
@@ -215,7 +215,7 @@ _Dumper.add_representer(str, _str)
 
 def variant_text(scenario_path: str | Path, out_dir: Path, changes: list[dict[str, Any]],
                  comments: dict[str, list[str]], header: list[str]) -> str:
-    """The text of ``calibrated.yaml``: header comments, ``extends`` and the task changes."""
+    """Return the text of ``calibrated.yaml``: header comments, ``extends`` and the task changes."""
     base = os.path.relpath(Path(scenario_path).resolve(), out_dir.resolve())
     lines = [f"# {line}" for line in header]
     lines.append(yaml.dump({"extends": Path(base).as_posix()}, Dumper=_Dumper,

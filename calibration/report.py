@@ -151,7 +151,7 @@ def _ci(msg: Messages, value: float, low: float, high: float, spec: str) -> Cell
 
 def durations_sections(fits: list[Fit], actions: list[str], whole: bool, treatment: str,
                        msg: Messages) -> list[Section]:
-    """The summary table and one figure per fitted task (and group)."""
+    """Return the summary table and one figure per fitted task (and group)."""
     header = [msg(f"calibrate.report.col.{c}") for c in
               ("task", "group", "n", "n_censored", "family", "mean", "cv", "gof", "action")]
     rows = [[Cell(f.task_id), Cell(f.group), _num(msg, f.n, "int"),
@@ -171,7 +171,7 @@ def durations_sections(fits: list[Fit], actions: list[str], whole: bool, treatme
 
 
 def arrivals_sections(rates: list[Rate], actions: list[str], msg: Messages) -> list[Section]:
-    """The summary table and one rate figure per task."""
+    """Return the summary table and one rate figure per task."""
     header = [msg(f"calibrate.report.col.{c}") for c in
               ("task", "interval", "day_type", "count", "rate", "estimate", "dispersion", "action")]
     rows = [[Cell(r.task_id), Cell(r.interval), Cell(msg.label("day_type", r.day_type)),
@@ -194,7 +194,7 @@ def arrivals_sections(rates: list[Rate], actions: list[str], msg: Messages) -> l
 
 
 def render(title: str, subtitle: str, sections: list[Section], msg: Messages) -> str:
-    """The whole page in the report template of :mod:`sim.report.html`."""
+    """Return the whole page in the report template of :mod:`sim.report.html`."""
     env = Environment(loader=PackageLoader("sim.report", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env.get_template("report.html.j2").render(

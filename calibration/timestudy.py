@@ -45,7 +45,7 @@ class Table:
     msg: Messages
 
     def fail(self, row: int | None, column: str | None, key: str, **args: Any) -> ObservationError:
-        """The error of ``calibrate.error.<key>`` at a row and column (either may be None)."""
+        """Return the error ``calibrate.error.<key>`` at a row and column (either may be None)."""
         msg = self.msg
         if row is not None and column is not None:
             field = msg("calibrate.error.at_cell", row=str(row), column=column)
@@ -61,7 +61,7 @@ class Table:
 
 
 def excel_engine() -> str | None:
-    """The xlsx reader pandas should use: python-calamine if installed, else openpyxl."""
+    """Return the xlsx reader pandas should use: python-calamine if installed, else openpyxl."""
     for module, engine in (("python_calamine", "calamine"), ("openpyxl", "openpyxl")):
         if importlib.util.find_spec(module) is not None:
             return engine
@@ -142,7 +142,7 @@ def is_blank(value: Any) -> bool:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as stripped text ("" for an empty one)."""
+    """Return a cell as stripped text ("" for an empty one)."""
     return "" if is_blank(value) else str(value).strip()
 
 
@@ -172,7 +172,7 @@ def hint(msg: Messages, word: str, allowed: list[str]) -> str:
 
 
 def number(value: Any) -> float | None:
-    """A finite number from a cell (``6,5`` as well as ``6.5``), or None."""
+    """Return a finite number from a cell (``6,5`` as well as ``6.5``), or None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -188,7 +188,7 @@ def number(value: Any) -> float | None:
 
 
 def task_ids(table: Table, scenario: Scenario) -> list[str]:
-    """The ``task_id`` of every row, each checked to be a task of the scenario."""
+    """Return the ``task_id`` of every row, each checked to be a task of the scenario."""
     ids = [t.id for t in scenario.tasks]
     out = []
     for row, cell in table.cells("task_id"):

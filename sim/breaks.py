@@ -58,7 +58,7 @@ class ShiftBreak:
 
 
 def shift_breaks(scenario: Scenario) -> tuple[ShiftBreak, ...]:
-    """The scenario's breaks in engine form, in the order of ``shifts`` (checked beforehand)."""
+    """Return the scenario's breaks in engine form, in the order of ``shifts`` (checked before)."""
     rank = {g.id: i for i, g in enumerate(scenario.groups)}
     out = []
     for name, shift in scenario.shifts.items():

@@ -122,7 +122,7 @@ class Calendar:
         return lookup
 
     def interval_ids(self) -> list[str]:
-        """The clock interval ids in order."""
+        """Return the clock interval ids in order."""
         return [i.id for i in self.intervals]
 
 

@@ -61,7 +61,7 @@ Columns = tuple[np.ndarray | None, ...]
 
 
 def group_columns(task: TaskType, u: np.ndarray) -> Columns | None:
-    """The durations of the instances with uniforms ``u`` for each group with its own time.
+    """Return the durations of the instances with uniforms ``u`` for each group with its own time.
 
     One array per group index in :attr:`TaskType.group_durations` (None where the group
     takes the placed group's duration), all instances at once by the inverse transform

@@ -142,7 +142,7 @@ def may_take(member: Member, job: Job, now: float, policy: DispatchPolicy) -> bo
 
 def _fit(members: list[Member], job: Job, now: float, own_only: bool,
          policy: DispatchPolicy) -> list[Member]:
-    """The members who may take ``job`` now, best first."""
+    """Return the members who may take ``job`` now, best first."""
     group = job.task.group
     fit = [m for m in members if (m.group == group or not own_only)
            and may_take(m, job, now, policy)]
@@ -154,7 +154,7 @@ _priority = attrgetter("task.priority")
 
 
 def _handover_crew(fit: list[Member]) -> list[Member] | None:
-    """A shift report's crew: who leaves first, and the best placed who leaves later.
+    """Return a shift report's crew: who leaves first, and the best placed who leaves later.
 
     None if every member in ``fit`` leaves at the same time (no two shifts meet).
     """
@@ -170,8 +170,11 @@ _off_at = attrgetter("off_at")
 
 def _partner_on_duty(on_duty: list[Member], member: Member, job: Job, now: float,
                      policy: DispatchPolicy) -> bool:
-    """Whether someone of the task's own group leaving at another time than ``member`` (so
-    of the other shift) and staying past ``now`` is on duty to give or take the report."""
+    """Tell whether someone is on duty to give or take the report with ``member``.
+
+    That is someone of the task's own group leaving at another time than ``member`` (so of
+    the other shift) and staying past ``now``.
+    """
     other = [m for m in on_duty if m.off_at > now and m.off_at != member.off_at]
     return bool(_fit(other, job, now, True, policy))
 
@@ -256,7 +259,8 @@ def assign(
                         if not (len(_fit(free, job, now, False, policy)) < staff
                                 and _could_form(on_duty, job, now, own_only, policy)):
                             continue
-                        free = [m for m in free if m not in fit]  # they wait for the rest of the crew
+                        # they wait for the rest of the crew
+                        free = [m for m in free if m not in fit]
                 if free:
                     groups = {m.group for m in free}
                     broadest = min(groups)

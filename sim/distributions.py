@@ -34,7 +34,7 @@ class Duration:
     high: float | None = None
 
     def _scipy(self) -> tuple[stats.rv_continuous, tuple[float, ...], float, float] | None:
-        """The scipy family with its shape, loc and scale (None for ``fixed``).
+        """Return the scipy family with its shape, loc and scale (None for ``fixed``).
 
         The generic family objects are used rather than frozen distributions: scipy builds
         a frozen one slowly, and each worker process would rebuild them for every job.
@@ -53,7 +53,7 @@ class Duration:
         return None
 
     def frozen(self) -> stats.rv_continuous | None:
-        """The scipy frozen distribution (None for ``fixed``), e.g. for its mean or pdf."""
+        """Return the scipy frozen distribution (None for ``fixed``), e.g. for its mean or pdf."""
         spec = self._scipy()
         if spec is None:
             return None
@@ -73,10 +73,13 @@ class Duration:
         return self.from_uniform(rng.random(size))
 
     def scaled(self, factor: float) -> Duration:
-        """The same shape with every duration multiplied by ``factor``."""
+        """Return the same shape with every duration multiplied by ``factor``."""
         if factor == 1.0:
             return self
-        scale = (lambda x: None if x is None else x * factor)
+
+        def scale(x: float | None) -> float | None:
+            return None if x is None else x * factor
+
         return Duration(self.family, self.mean * factor, self.cv,
                         scale(self.low), scale(self.mode), scale(self.high))
 
@@ -107,5 +110,5 @@ def from_uniform_shared(durations: Sequence[Duration | None], u: np.ndarray
 
 
 def triangular(low: float, mode: float, high: float) -> Duration:
-    """A triangular duration; its mean is (low + mode + high) / 3."""
+    """Return a triangular duration; its mean is (low + mode + high) / 3."""
     return Duration("triangular", (low + mode + high) / 3.0, None, low, mode, high)

@@ -16,10 +16,10 @@ shift starts at t can take a task that arrives at t.
 
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
 waiting carry over to whoever is on duty next. Meal breaks (:mod:`sim.breaks`) run in a
-ward class of their own, :class:`_BreakWard` (:mod:`sim.engine_breaks`), so a scenario without breaks runs the plain
-:class:`_Ward`: a free member whose break is due goes on break in the same dispatch,
-before the tasks are matched. The run stops at the horizon: tasks then in
-service are recorded with their (later) end, tasks never started as waiting or missed.
+ward class of their own, :class:`_BreakWard` (:mod:`sim.engine_breaks`), so a scenario
+without breaks runs the plain :class:`_Ward`: a free member whose break is due goes on
+break in the same dispatch, before the tasks are matched. The run stops at the horizon:
+tasks then in service are recorded with their (later) end, tasks never started as waiting or missed.
 
 Who does a task takes their own group's time for it (a task's ``minutes`` and
 ``duration_by_group`` per group), falling back to the placed group's: its own group, a
@@ -191,7 +191,7 @@ class _Ward:
             self._arm()
 
     def _could_start(self) -> bool:
-        """A cheap, conservative test that a dispatch now might start something."""
+        """Test, cheaply and conservatively, whether a dispatch now might start something."""
         if not self.idle or not self.waiting:
             return False
         counts, broadest = self.waiting_per_group, len(self.waiting_per_group)
@@ -238,15 +238,17 @@ class _Ward:
             if wake is not None:  # when a broader group may first take it
                 env.timeout(wake).callbacks.append(lambda _: self._request())
             if job.task.drop_after is not None:
-                env.timeout(job.task.drop_after).callbacks.append(lambda _, job=job: self._drop(job))
+                env.timeout(job.task.drop_after).callbacks.append(
+                    lambda _, job=job: self._drop(job))
         self.new_jobs.clear()
 
     def _drop(self, job: Job) -> None:
-        """A task not started by its drop time is missed."""
+        """Mark a task not started by its drop time as missed."""
         if job.start is None:
             self.waiting.remove(job)
             self.waiting_per_group[job.task.group] -= 1
-            self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED, self.env.now))
+            self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED,
+                                       self.env.now))
             if job.task.after_done:  # the patient gave up on this call and may ring again
                 self._ring(job.task.index, job.bed, self.env.now)
             self._request()  # whoever was kept for its crew is free for other tasks

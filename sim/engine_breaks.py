@@ -60,7 +60,7 @@ class BreakRules:
         self._request()
 
     def _close(self, members: list[Member]) -> None:
-        """A break not started by its window's close is missed."""
+        """Miss every break of ``members`` not started by its window's close."""
         now, due = self.env.now, self.due
         for m in members:
             if m in due:

@@ -136,7 +136,8 @@ def run_replications(
         Replication numbers already done (their KPIs must be supplied by the caller).
     """
     if warmup_days >= model.calendar.days:
-        raise ValueError(f"warm-up of {warmup_days} days leaves nothing of a {model.calendar.days}-day run")
+        raise ValueError(f"warm-up of {warmup_days} days leaves nothing of a "
+                         f"{model.calendar.days}-day run")
     done = set(skip)
     # by_shift joins the job only when asked, so callers' run_one stand-ins keep working
     extra = (True,) if by_shift else ()

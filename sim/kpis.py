@@ -17,14 +17,14 @@ from sim.model import WardModel
 
 def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
                      warmup_days: int = 0, hours: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The KPIs of one replication (warm-up left out) as tidy rows: kpi, keys, value.
+    """Return the KPIs of one replication (warm-up left out) as tidy rows: kpi, keys, value.
 
     Keys a KPI is broken down by hold a value; keys it is summed over hold ``all``; keys
     that do not apply are empty. ``group`` is a staff group, ``nurses`` (every group marked
     ``nurse: true``) or ``all`` (the ward); for task KPIs it is the group the task is placed on.
     ``nurse_busy_hours_per_week`` by task category (from the ``nurse_crew`` column of
-    :func:`sim.metrics.tidy_tasks`) has a row for every category of the catalogue, 0 included, so that
-    every replication and scenario has the same rows. ``nurse_time_share`` by time-use class
+    :func:`sim.metrics.tidy_tasks`) has a row for every category of the catalogue, 0 included,
+    so that every replication and scenario has the same rows. ``nurse_time_share`` by time-use class
     (``category`` = a class of :data:`~sim.io.schema_tasks.TIME_USE_CLASSES`, every class, 0
     included) is the nurses' time on tasks of that class over their minutes on duty, the
     measure of a work-sampling or time-and-motion study. With ``hours`` (from
@@ -66,7 +66,8 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
             add("nurse_busy_hours_per_week", "nurses", busy)
             days = range(warmup_days, model.calendar.days)
             patients = np.mean([model.patients[d] for d in days]) if len(days) else np.nan
-            add("nurse_busy_hours_per_patient_week", "nurses", busy / patients if patients else np.nan)
+            add("nurse_busy_hours_per_patient_week", "nurses",
+                busy / patients if patients else np.nan)
     tk = tasks[~tasks["warmup"]] if len(tasks) else tasks
     if "nurse_crew" in tasks.columns and model.nurse_groups:
         # each nurse of a crew counts for the whole task, cut at the horizon
@@ -133,8 +134,11 @@ def _hour_kpis(hours: pd.DataFrame, model: WardModel) -> pd.DataFrame:
 
 
 def _break_kpis(st: pd.DataFrame, model: WardModel, weeks: float, add) -> None:
-    """``missed_breaks_per_week`` per group × shift with breaks (× day type and ``all``), per
-    group and for the ward; ``break_hours_per_week`` (breaks taken) per group."""
+    """Add the break KPIs of one replication through ``add``.
+
+    ``missed_breaks_per_week`` per group × shift with breaks (× day type and ``all``), per
+    group and for the ward; ``break_hours_per_week`` (breaks taken) per group.
+    """
     with_breaks = st[st["shift"].isin({b.shift for b in model.breaks})]
     for keys, g in with_breaks.groupby(["group", "shift", "day_type"], sort=False):
         add("missed_breaks_per_week", keys[0], g["missed_breaks"].sum() / weeks, shift=keys[1],

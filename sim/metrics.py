@@ -32,7 +32,8 @@ WAIT_BINS = (0, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360,
              1440, np.inf)
 
 
-def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_days: int = 0) -> pd.DataFrame:
+def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0,
+               warmup_days: int = 0) -> pd.DataFrame:
     """One row per task instance that arrived, started or not."""
     started, unstarted = log.started, log.unstarted
     n_s = len(started)
@@ -62,7 +63,8 @@ def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0, warmup_day
         "seq": seq,
         "task_id": ids[kind],
         "category": np.array([t.category for t in tasks], dtype=object)[kind],
-        "priority": np.array(PRIORITIES, dtype=object)[[tasks[k].priority for k in kind]] if kind.size else [],
+        "priority": (np.array(PRIORITIES, dtype=object)[[tasks[k].priority for k in kind]]
+                     if kind.size else []),
         "group": group_ids[np.array([t.group for t in tasks], dtype=np.int64)[kind]],
         "performed_by": [model.group_ids[duties[c[0]].group] if c else None for c in crews],
         "staff_id": ["+".join(duties[i].staff_id for i in c) if c else None for c in crews],
@@ -146,7 +148,8 @@ def _windows(model: WardModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["day", "day_type", "interval", "w0", "w1"])
 
 
-def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_days: int = 0) -> pd.DataFrame:
+def tidy_staff(log: EventLog, model: WardModel, replication: int = 0,
+               warmup_days: int = 0) -> pd.DataFrame:
     """One row per group × shift × day × interval with minutes on duty, busy, overtime.
 
     ``other_group_minutes`` is time spent on tasks placed on another group (what task
@@ -189,7 +192,8 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
         frame = windows[["day", "day_type", "interval"]].copy()
         frame["on_duty_minutes"] = measure(dstart[present], dend[present])
         frame["busy_minutes"] = measure(bstart_a[busy_sel], bend_a[busy_sel])
-        frame["other_group_minutes"] = measure(bstart_a[busy_sel & other_a], bend_a[busy_sel & other_a])
+        other_sel = busy_sel & other_a
+        frame["other_group_minutes"] = measure(bstart_a[other_sel], bend_a[other_sel])
         frame["overtime_minutes"] = measure(dplanned[late], dend[late])
         frame["absent_minutes"] = measure(dstart[sel & absent], dplanned[sel & absent])
         frame["break_minutes"] = measure(rstart[sel[who_r]], rend[sel[who_r]]) if who_r.size \
@@ -207,7 +211,8 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0, warmup_day
     if not parts:
         return pd.DataFrame()
     staff = pd.concat(parts, ignore_index=True)
-    staff = staff.groupby(["group", "shift", "day", "day_type", "interval"], sort=False, as_index=False).sum()
+    staff = staff.groupby(["group", "shift", "day", "day_type", "interval"], sort=False,
+                          as_index=False).sum()
     minutes = [c for c in staff.columns if c.endswith("_minutes")]
     staff[minutes] = staff[minutes].round(DECIMALS)
     staff = staff[(staff["on_duty_minutes"] > 0) | (staff["absent_minutes"] > 0)]

@@ -62,7 +62,8 @@ class WardModel:
         return names + ((CONTINUOUS,) if self.staffing.continuous else ())
 
 
-def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None = None) -> WardModel:
+def build_model(scenario: Scenario, source: str = "<scenario>",
+                days: int | None = None) -> WardModel:
     """Turn a scenario into a model; ``days`` overrides the calendar's horizon.
 
     Raises
@@ -99,8 +100,8 @@ def build_model(scenario: Scenario, source: str = "<scenario>", days: int | None
             raise ScenarioError(source, f"tasks.{task.id}.group", _nobody(model, task))
         if most < task.staff:
             raise ScenarioError(source, f"tasks.{task.id}.staff",
-                                f"needs {task.staff} staff at once, but at most {most} who may do it "
-                                "are on duty together")
+                                f"needs {task.staff} staff at once, but at most {most} who may "
+                                "do it are on duty together")
     return model
 
 
@@ -146,7 +147,7 @@ def _calendar(scenario: Scenario, days: int | None) -> Calendar:
 
 def _duration(task: Task, spread: DurationDefaults, group: str | None = None,
               fallback: float | None = None) -> Duration:
-    """The duration ``group`` (default: the placed group) takes over ``task``.
+    """Return the duration ``group`` (default: the placed group) takes over ``task``.
 
     Its own minutes and spread where it has them (:meth:`Task.spread_of`), else the
     placed group's: ``fallback`` is the placed group's mean.
@@ -205,14 +206,16 @@ def _task_type(index: int, task: Task, rank: dict[str, int], spread: DurationDef
 
 
 def _staffing(scenario: Scenario, rank: dict[str, int]) -> Staffing:
-    shifts = tuple(Shift(n, parse_clock(s.start), parse_clock(s.end)) for n, s in scenario.shifts.items())
+    shifts = tuple(Shift(n, parse_clock(s.start), parse_clock(s.end))
+                   for n, s in scenario.shifts.items())
     counts, continuous = [], []
     for group, entry in scenario.roster.items():
         if isinstance(entry, int):
             continuous.append((rank[group], entry))
             continue
         for shift, c in entry.items():
-            counts.append((rank[group], shift, (int(c.of("weekday")), int(c.of("weekend")), int(c.of("holiday")))))
+            by_day = (int(c.of("weekday")), int(c.of("weekend")), int(c.of("holiday")))
+            counts.append((rank[group], shift, by_day))
     certs = tuple(
         (cert, rank[g], rule if rule == "all" else float(rule))
         for cert, holders in scenario.certifications.items() for g, rule in holders.items()
@@ -282,7 +285,7 @@ def task_pieces(model: WardModel, task: TaskType, day_type: str) -> list[tuple[i
 
 
 def clock_mask(pieces: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> np.ndarray:
-    """A boolean array over the 1440 clock minutes, true inside the pieces."""
+    """Return a boolean array over the 1440 clock minutes, true inside the pieces."""
     mask = np.zeros(MINUTES_PER_DAY, dtype=bool)
     for a, b in pieces:
         mask[a:b] = True

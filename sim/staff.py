@@ -76,7 +76,7 @@ class Staffing:
     daily: tuple[tuple[int, str, tuple[int, ...]], ...] = ()
 
     def head_count(self, group: int, shift: str, day_type: str) -> int:
-        """Number rostered for a group on a shift of a day type."""
+        """Return the number rostered for a group on a shift of a day type."""
         index = ("weekday", "weekend", "holiday").index(day_type)
         for g, s, per_type in self.counts:
             if g == group and s == shift:

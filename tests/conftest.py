@@ -19,7 +19,7 @@ SHIFTS = {
 
 
 def base_dict(**changes: Any) -> dict[str, Any]:
-    """A small valid two-group ward as a plain mapping; ``changes`` are merged in."""
+    """Return a small valid two-group ward as a plain mapping; ``changes`` are merged in."""
     raw = {
         "name": "test ward",
         "ward": {"beds": 10, "occupancy": 1.0},
@@ -42,7 +42,7 @@ def base_dict(**changes: Any) -> dict[str, Any]:
 
 
 def scenario(**changes: Any) -> Scenario:
-    """A validated :class:`Scenario` from :func:`base_dict`."""
+    """Return a validated :class:`Scenario` from :func:`base_dict`."""
     return from_dict(base_dict(**changes))
 
 
@@ -65,5 +65,5 @@ def one_group_model(servers: int, arrivals_per_hour: float, mean_minutes: float,
 
 @pytest.fixture
 def small_model() -> WardModel:
-    """The small two-group ward as a model."""
+    """Return the small two-group ward as a model."""
     return build_model(scenario())

@@ -30,7 +30,7 @@ FIRST = dt.date(2024, 3, 4)  # a Monday
 
 
 def ward(**changes: Any) -> dict[str, Any]:
-    """A small ward busy enough to measure: 8 beds, two groups, a week, nurse absence 10 %.
+    """Return a small ward busy enough to measure: 8 beds, two groups, a week, nurse absence 10 %.
 
     A key in ``changes`` replaces the whole entry of that key.
     """
@@ -56,7 +56,7 @@ def ward(**changes: Any) -> dict[str, Any]:
 
 def pilot_run(raw: dict[str, Any], seed: int, replication: int = 0
               ) -> tuple[WardModel, EventLog]:
-    """A normal run of the scenario: its model and event log."""
+    """Return a normal run of the scenario: its model and event log."""
     model = build_model(from_dict(raw))
     return model, simulate(model, draw_inputs(model, Streams(seed, replication)))
 
@@ -102,7 +102,7 @@ def sample_moments(model: WardModel, log: EventLog, group: str, n: int,
 
 
 def measured(model: WardModel, log: EventLog, seed: int, moments: int = 400) -> pd.DataFrame:
-    """What the pilot measured in the run (see the module docstring)."""
+    """Return what the pilot measured in the run (see the module docstring)."""
     staff = tidy_staff(log, model)
     tasks = tidy_tasks(log, model)
     rows = []
@@ -127,7 +127,7 @@ def measured(model: WardModel, log: EventLog, seed: int, moments: int = 400) -> 
 
 
 def write_pilot(folder: Path, raw: dict[str, Any], seed: int, moments: int = 400) -> Path:
-    """A pilot folder (census.csv, staffing.csv, measured.csv) from one run of ``raw``."""
+    """Return a pilot folder (census.csv, staffing.csv, measured.csv) from one run of ``raw``."""
     model, log = pilot_run(raw, seed)
     census, staffing = census_and_staffing(model, log)
     folder.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,8 @@ LENIENT = {"max_late_share": {"acute": 1, "high": 1, "normal": 1, "low": 1},
 
 
 def models_of(*raws: dict[str, Any]) -> list[WardModel]:
-    return [dataclasses.replace(build_model(from_dict(r)), name=f"s{i}") for i, r in enumerate(raws)]
+    return [dataclasses.replace(build_model(from_dict(r)), name=f"s{i}")
+            for i, r in enumerate(raws)]
 
 
 def run(model: WardModel, replications: int = 6, seed: int = 11) -> Results:
@@ -76,7 +77,8 @@ def certified_ward(**changes: Any) -> dict[str, Any]:
     raw = base_dict(
         calendar={"days": 14, "start": "monday", "holidays": [2]},
         roster={"sykepleier": {"day": 2, "evening": 2, "night": 1},
-                "helsefagarbeider": {"day": 3, "evening": 3, "night": {"weekday": 3, "weekend": 1}}},
+                "helsefagarbeider": {"day": 3, "evening": 3,
+                                     "night": {"weekday": 3, "weekend": 1}}},
         certifications={"venous_blood_sampling": {"sykepleier": "all", "helsefagarbeider": 0.3}},
         dispatch={"policy": "strict"},
         durations={"distribution": "fixed"},
@@ -95,7 +97,8 @@ def test_moving_a_certified_task_is_not_feasible_exactly_on_weekend_and_holiday_
     assert set(cells_of(frame, "s0").values()) == {"feasible"}
     variant_cells = cells_of(frame, "s1")
     bad = {cell for cell, verdict in variant_cells.items() if verdict != "feasible"}
-    assert bad == {("helsefagarbeider", "night", "weekend"), ("helsefagarbeider", "night", "holiday")}
+    assert bad == {("helsefagarbeider", "night", "weekend"),
+                   ("helsefagarbeider", "night", "holiday")}
     assert all(variant_cells[c] == "not_feasible" for c in bad)
     roster = frame[(frame["scenario"] == "s1") & (frame["check"] == "roster")
                    & (frame["verdict"] == "not_feasible")]
@@ -120,8 +123,9 @@ def coverage_ward(certified: int | str, heads: int = 1, absence: float = 0.1) ->
         durations={"distribution": "fixed"},
         calendar={"days": 7},
     )
-    raw["tasks"] = [{"id": "news_screening", "category": "sjekkerutiner", "group": "helsefagarbeider",
-                     "requires": "news", "per": "ward", "when": {"anytime": 3}, "minutes": 4}]
+    raw["tasks"] = [{"id": "news_screening", "category": "sjekkerutiner",
+                     "group": "helsefagarbeider", "requires": "news", "per": "ward",
+                     "when": {"anytime": 3}, "minutes": 4}]
     return raw
 
 

@@ -61,7 +61,8 @@ def test_assess_writes_verdicts_training_report_and_compare_files(
     assert set(feasibility["verdict"]) <= {"feasible", "at_risk", "not_feasible"}
     assert set(feasibility["scenario"]) == {"ward", "moved"}
     # one certified healthcare worker per shift with absence 0.1: coverage at risk, 10 %
-    coverage = feasibility[(feasibility["scenario"] == "moved") & (feasibility["check"] == "coverage")]
+    coverage = feasibility[(feasibility["scenario"] == "moved")
+                           & (feasibility["check"] == "coverage")]
     assert not coverage.empty and (coverage["verdict"] == "at_risk").all()
     assert coverage["value"].round(6).eq(0.1).all()
     training = pd.read_csv(out / "training_need.csv")

@@ -18,8 +18,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from test_engine_deterministic import HFA, NURSE, SHIFTS, _clock, _duty_end, _model, _run, _t, \
-    _task, _timeline
+from test_engine_deterministic import (
+    HFA,
+    NURSE,
+    SHIFTS,
+    _clock,
+    _duty_end,
+    _model,
+    _run,
+    _t,
+    _task,
+    _timeline,
+)
 
 from sim.engine import _BreakWard, _Ward
 from sim.eventlog import MISSED, EventLog
@@ -35,7 +45,7 @@ LUNCH = {"minutes": 30, "window": "11:00-12:00"}
 
 
 def _breaks(log: EventLog) -> list[tuple[str, str, str]]:
-    """Breaks taken as (staff id, start, end), by start then staff id."""
+    """Return breaks taken as (staff id, start, end), by start then staff id."""
     rows = sorted(log.breaks, key=lambda r: (r[1], log.duties[r[0]].staff_id))
     return [(log.duties[i].staff_id, _clock(a), _clock(b)) for i, a, b in rows]
 

@@ -74,7 +74,7 @@ def _dist(family: str, mean: float, cv: float) -> stats.rv_continuous:
 
 def _censored(dist: stats.rv_continuous, n: int, seed: int, censor_mean: float
               ) -> tuple[np.ndarray, np.ndarray]:
-    """Times of ``dist``, cut short by independent exponential interruptions."""
+    """Return times of ``dist``, cut short by independent exponential interruptions."""
     rng = np.random.default_rng(seed)
     times = dist.rvs(size=n, random_state=rng)
     cut = rng.exponential(censor_mean, n)

@@ -332,7 +332,8 @@ def test_validate_lists_a_coverage_gap(capsys: pytest.CaptureFixture[str]) -> No
     gaps = [line.split() for line in lines if line.split()[:1] == ["blodprove"]]
     # columns: task_id, task, group, requires, day_type, interval, uncovered_minutes
     # the calendar has no holidays, so no holiday rows
-    assert sorted((row[-3], row[-2]) for row in gaps) == [("weekday", "22-07"), ("weekend", "22-07")]
+    assert sorted((row[-3], row[-2]) for row in gaps) == [("weekday", "22-07"),
+                                                          ("weekend", "22-07")]
     assert all(row[-1] == "540" for row in gaps)
     assert not any(line.split()[:1] == ["stell"] for line in lines)
 

@@ -42,7 +42,7 @@ TIMES = {HFA: 8, NURSE: 6}
 
 def _task(tid: str, at: str | list[str], minutes: Any, group: str = HFA,
           **more: Any) -> dict[str, Any]:
-    """A per-ward clock-time task."""
+    """Return a per-ward clock-time task."""
     return {"id": tid, "category": "blodprover", "group": group, "per": "ward",
             "at": [at] if isinstance(at, str) else at, "minutes": minutes, **more}
 
@@ -50,7 +50,7 @@ def _task(tid: str, at: str | list[str], minutes: Any, group: str = HFA,
 def _raw(tasks: list[dict[str, Any]], roster: dict[str, Any], *, policy: str = "glide",
          glide_after: float = 10, days: int = 1, distribution: str = "fixed",
          **extra: Any) -> dict[str, Any]:
-    """A nurse group and a healthcare-worker group (broadest first), no absence."""
+    """Return a nurse group and a healthcare-worker group (broadest first), no absence."""
     return {
         "name": "group times", "ward": {"beds": 1, "occupancy": 1.0},
         "calendar": {"days": days, "start": "monday"},
@@ -71,7 +71,7 @@ def _clock(t: float) -> str:
 
 
 def _timeline(model: WardModel) -> list[tuple[str, tuple[str, ...], str, str]]:
-    """Started tasks as (task id, staff ids, start, end), by start then arrival."""
+    """Return started tasks as (task id, staff ids, start, end), by start then arrival."""
     log = simulate(model, draw_inputs(model, Streams(7, 0)))
     rows = sorted(log.started, key=lambda r: (r[4], r[0]))
     return [(model.tasks[r[1]].id, tuple(log.duties[i].staff_id for i in r[6]),

@@ -29,7 +29,7 @@ FLAGS = ["--replications", "8", "--days", "10", "--warmup-days", "1", "--workers
 
 
 def queue_ward(groups: dict[str, tuple[float, int]], policy: str = "strict") -> dict:
-    """Groups (arrivals per hour, heads) each with one exponential task, round the clock."""
+    """Return groups (arrivals per hour, heads) each with one exponential task, round the clock."""
     return {
         "name": "queues", "ward": {"beds": 1, "occupancy": 1.0}, "calendar": {"days": 10},
         "groups": [{"id": g, "cost_per_hour": 400 + 100 * i} for i, g in enumerate(groups)],
@@ -45,7 +45,7 @@ def queue_ward(groups: dict[str, tuple[float, int]], policy: str = "strict") -> 
 
 
 def erlang_answer(lam: float = LAMBDA) -> int:
-    """The smallest c with P(wait > WAIT) at or below TARGET and utilisation at most 0.95."""
+    """Return the smallest c with P(wait > WAIT) at or below TARGET and utilisation at most 0.95."""
     mu = 60.0 / MINUTES
     for c in range(1, 50):
         if lam / (c * mu) < 0.95 and \

@@ -217,7 +217,7 @@ def test_the_verdict_is_overlap_of_closed_intervals() -> None:
 
 @pytest.fixture
 def made(tmp_path: Path) -> tuple[Path, Path]:
-    """A scenario file and a pilot folder made from it."""
+    """Return a scenario file and a pilot folder made from it."""
     raw = ward()
     return _scenario_file(tmp_path, raw), write_pilot(tmp_path / "afdeling", raw, seed=11)
 

@@ -2,8 +2,8 @@
 
 What is pinned down here (issue 3, "Sensitivity sweeps" and "Scale"):
 
-* Paths: :func:`sim.decide.sweep.base_value` and :func:`sim.decide.sweep.with_value` on a single-number
-  occupancy, a roster given per day type (``.weekday``/``.weekend``; the bare shift is
+* Paths: :func:`sim.decide.sweep.base_value` and :func:`sim.decide.sweep.with_value` on a
+  single-number occupancy, a roster given per day type (``.weekday``/``.weekend``; the bare shift is
   refused), a task's minutes, list items by id and the global multipliers when the file does
   not mention them; whole-number fields (head counts) are rounded, float fields never are;
   setting a path to its base value gives the base model (the OAT centre point).

@@ -41,7 +41,7 @@ from sim.io.results import OutFolderError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``wardsim`` command."""
+    """Return the argument parser of the ``wardsim`` command."""
     parser = Parser(prog="wardsim", description="Simulate a hospital ward's task sharing.")
     parser.add_argument("--version", action="version", version=f"wardsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write report.html, an interactive report that works offline")
     run.set_defaults(func=cmd_run)
 
-    compare = sub.add_parser("compare", help="compare a baseline with variants (common random numbers)")
+    compare = sub.add_parser("compare",
+                             help="compare a baseline with variants (common random numbers)")
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                          help="baseline file first, then one or more variants")
     add_common(compare)
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--design", choices=DESIGNS, default="lhs",
                        help="lhs (default), sobol, grid or oat (one at a time, for a tornado)")
     sweep.add_argument("--points", type=whole(2, MAX_POINTS), default=16,
-                       help="design points (lhs), base points (sobol), levels per factor (grid, oat)")
+                       help="design points (lhs), base points (sobol), "
+                            "levels per factor (grid, oat)")
     add_common(sweep)
     sweep.add_argument("--resume", action="store_true",
                        help="carry on a killed sweep in the same --out folder")
@@ -84,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", help="is a split feasible on every shift? verdicts, "
                             "training need and an HTML report")
     assess.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                        help="today's ward first, then the proposed splits (one file: judge it alone)")
+                        help="today's ward first, then the proposed splits "
+                             "(one file: judge it alone)")
     add_common(assess)
     assess.add_argument("--targets", metavar="TARGETS.yaml",
                         help="service targets merged over every scenario's own `targets:`")

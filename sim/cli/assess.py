@@ -79,7 +79,7 @@ def load_assessed(args: argparse.Namespace) -> list[Assessed]:
 
 
 def _rebuilder(item: Assessed, days: int | None):
-    """``rebuild(cert, group, n)``: the scenario with ``n`` holding ``cert`` per shift of ``group``."""
+    """Return ``rebuild(cert, group, n)``: the scenario with ``n`` holding ``cert`` per shift."""
     def rebuild(cert: str, group: str, n: int) -> WardModel:
         raw = copy.deepcopy(item.raw)
         raw.setdefault("certifications", {}).setdefault(cert, {})[group] = n
@@ -115,9 +115,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
         feasibility["reason"] = reason_column(feasibility, msg)
         with tqdm(desc=msg("cli.training_bar"), unit="run", disable=None, file=sys.stderr) as bar:
             simulate = _simulator(args, bar)
-            training = pd.concat([training_need(i.model, i.label, i.scenario.targets, i.scenario.fte,
-                                                _rebuilder(i, args.days), simulate) for i in items],
-                                 ignore_index=True)
+            training = pd.concat([training_need(i.model, i.label, i.scenario.targets,
+                                                i.scenario.fte, _rebuilder(i, args.days), simulate)
+                                  for i in items], ignore_index=True)
         cells = cell_verdicts(feasibility)
         verdicts = scenario_verdicts(cells)
         feasibility[FEASIBILITY_FILE_COLUMNS].to_csv(top.tmp / "feasibility.csv", index=False)

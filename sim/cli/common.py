@@ -97,7 +97,10 @@ def share(text: str) -> float:
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line instead of usage + message
+    """An argument parser whose errors are one line (see :class:`UsageError`)."""
+
+    def error(self, message: str) -> None:
+        """Raise the error as one line instead of usage + message."""
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
@@ -121,7 +124,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def messages(args: argparse.Namespace, scenario: Scenario | None = None) -> Messages:
-    """The message catalogue of ``--lang``, else of the scenario's ``language:``, else English."""
+    """Return the messages of ``--lang``, else of the scenario's ``language:``, else English."""
     return Messages(args.lang or (scenario.language if scenario else None) or "en")
 
 
@@ -134,7 +137,8 @@ def check_executor(args: argparse.Namespace) -> None:
     try:
         from dask.distributed import Client
     except ImportError:
-        raise UsageError("--executor dask needs the dask extra: pip install 'wardsim[dask]'") from None
+        raise UsageError("--executor dask needs the dask extra: "
+                         "pip install 'wardsim[dask]'") from None
     try:
         with Client(args.scheduler, timeout=10):
             pass
@@ -289,7 +293,7 @@ def stopped_line(stop: KeyboardInterrupt, msg: Messages) -> str:
 
 
 def workers_of(args: argparse.Namespace) -> int:
-    """The local processes to use: ``--workers``, or every core."""
+    """Return the local processes to use: ``--workers``, or every core."""
     return args.workers or default_workers()
 
 

@@ -62,7 +62,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
              for i in range(len(models))]
     with AtomicFolder(folder, notify=notifier(msg)) as top:
         results = [simulate_into(model, path, seed, args, top.tmp / label, args.detail, msg=msg)
-                   for model, path, seed, label in zip(models, args.scenarios, seeds, labels, strict=True)]
+                   for model, path, seed, label in zip(models, args.scenarios, seeds, labels,
+                                                       strict=True)]
         comparison, freed, busy, worse = write_comparison(top.tmp, results, models, labels,
                                                           args.max_utilisation)
         write_json(top.tmp / "run.json", {

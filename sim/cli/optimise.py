@@ -187,7 +187,7 @@ def write_eval(evals: Path, verdict: Verdict, first: int) -> None:
 
 
 def read_evals(evals: Path) -> dict:
-    """The verdicts a killed search left; a damaged file is removed (it is evaluated again)."""
+    """Return the verdicts a killed search left; a damaged file is removed (evaluated again)."""
     cache = {}
     for path in sorted(evals.glob("*.parquet")):
         try:

@@ -44,7 +44,7 @@ CELL = ["group", "shift", "day_type"]
 
 
 def judge(mean: float, low: float, high: float, target: float) -> str:
-    """The verdict of a simulated measure against an upper target, from its 95 % CI."""
+    """Return the verdict of a simulated measure against an upper target, from its 95 % CI."""
     if not math.isnan(low) and low > target:
         return "not_feasible"
     upper = mean if math.isnan(high) else high
@@ -54,11 +54,12 @@ def judge(mean: float, low: float, high: float, target: float) -> str:
 def share_interval(values: np.ndarray, upper: float = 1.0) -> tuple[float, float, float]:
     """Mean and 95 % t interval of a share (or count), cut to what it can be: [0, upper]."""
     mean, low, high = t_interval(values)
-    return mean, (low if math.isnan(low) else max(low, 0.0)), (high if math.isnan(high) else min(high, upper))
+    return (mean, (low if math.isnan(low) else max(low, 0.0)),
+            (high if math.isnan(high) else min(high, upper)))
 
 
 def moved_tasks(base: WardModel, model: WardModel) -> dict[str, str]:
-    """Task id -> the group it was placed on in ``base``, for tasks placed elsewhere in ``model``."""
+    """Map task id -> its group in ``base``, for tasks placed elsewhere in ``model``."""
     before = {t.id: base.group_ids[t.group] for t in base.tasks}
     return {t.id: before[t.id] for t in model.tasks
             if t.id in before and before[t.id] != model.group_ids[t.group]}
@@ -96,13 +97,15 @@ def _per_replication(values: pd.Series, replications: int, fill: float | None) -
     return full.fillna(fill).to_numpy(float) if fill is not None else full.to_numpy(float)
 
 
-def _utilisation(staff: pd.DataFrame, label: str, targets: Targets, replications: int) -> list[dict]:
+def _utilisation(staff: pd.DataFrame, label: str, targets: Targets,
+                 replications: int) -> list[dict]:
     rows = []
     for (group, shift, day_type), g in staff.groupby(CELL, sort=True):
         target = targets.max_utilisation_of(group)
         g = _available(g)
         per_rep = g.groupby("replication")[["busy_minutes", "on_duty_minutes"]].sum()
-        ratio = per_rep["busy_minutes"] / per_rep["on_duty_minutes"].where(per_rep["on_duty_minutes"] > 0)
+        on_duty = per_rep["on_duty_minutes"]
+        ratio = per_rep["busy_minutes"] / on_duty.where(on_duty > 0)
         mean, low, high = share_interval(_per_replication(ratio, replications, None))
         if math.isnan(mean):
             continue  # nobody of the group was ever on duty in this cell
@@ -119,8 +122,10 @@ def _utilisation(staff: pd.DataFrame, label: str, targets: Targets, replications
 
 
 def _available(staff: pd.DataFrame) -> pd.DataFrame:
-    """Shift instances with ``on_duty_minutes`` less break time: utilisation counts break
-    time as neither busy nor available (:mod:`sim.breaks`)."""
+    """Return the shift instances with ``on_duty_minutes`` less break time.
+
+    Utilisation counts break time as neither busy nor available (:mod:`sim.breaks`).
+    """
     if "break_minutes" not in staff or not staff["break_minutes"].any():
         return staff
     return staff.assign(on_duty_minutes=staff["on_duty_minutes"] - staff["break_minutes"])
@@ -128,7 +133,7 @@ def _available(staff: pd.DataFrame) -> pd.DataFrame:
 
 def _tail(label: str, group: str, shift: str, day_type: str, check: str, missed: np.ndarray,
           target: float, tail: float, key: str, **args: Any) -> dict[str, Any]:
-    """The shift-tail check: the share of single shifts that miss ``target``."""
+    """Return the shift-tail check: the share of single shifts that miss ``target``."""
     share = float(missed.mean()) if missed.size else 0.0
     verdict = "at_risk" if share > tail else "feasible"
     return row(label, group, shift, day_type, verdict, check, share, target=tail, reason=key,
@@ -196,7 +201,8 @@ def cell_verdicts(feasibility: pd.DataFrame) -> pd.DataFrame:
     """
     rank = {v: i for i, v in enumerate(VERDICTS)}
     out = []
-    for (scenario, group, shift, day_type), g in feasibility.groupby(["scenario", *CELL], sort=False):
+    by_cell = feasibility.groupby(["scenario", *CELL], sort=False)
+    for (scenario, group, shift, day_type), g in by_cell:
         checks = sorted(zip(g["verdict"], g["reason"], strict=True), key=lambda v: -rank[v[0]])
         out.append((scenario, group, shift, day_type, checks[0][0],
                     [reason for verdict, reason in checks if verdict != "feasible"]))
@@ -210,5 +216,6 @@ def scenario_verdicts(cells: pd.DataFrame) -> pd.DataFrame:
     for scenario, g in cells.groupby("scenario", sort=False):
         cells = sorted(zip(g["verdict"], g[CELL].itertuples(index=False, name=None), strict=True),
                        key=lambda v: -rank[v[0]])
-        out.append((scenario, cells[0][0], [cell for verdict, cell in cells if verdict != "feasible"]))
+        out.append((scenario, cells[0][0],
+                    [cell for verdict, cell in cells if verdict != "feasible"]))
     return pd.DataFrame(out, columns=["scenario", "verdict", "stopping"])

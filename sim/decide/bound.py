@@ -57,7 +57,7 @@ class Bound:
         return float(self.constant + self.weights @ np.asarray(values, float))
 
     def broken(self, values: tuple[int, ...] | list[int]) -> list[str]:
-        """The necessary conditions a roster breaks (none: it may be feasible)."""
+        """Return the necessary conditions a roster breaks (none: it may be feasible)."""
         if not len(self.lower):
             return []
         lhs = self.matrix @ np.asarray(values, float)
@@ -84,7 +84,7 @@ def _covers(cell_shift: str, model: WardModel) -> np.ndarray:
 
 
 def offered_work(model: WardModel, task: TaskType, day_type: str) -> float:
-    """Expected minutes of work of ``task`` per day of ``day_type`` (quickest group's time)."""
+    """Return the minutes of work of ``task`` per day of ``day_type`` (quickest group's time)."""
     if task.after_done:
         return 0.0
     cal = model.calendar

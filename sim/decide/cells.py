@@ -50,7 +50,7 @@ class Cell:
 
 
 def _cells_of(raw: dict, path: str, day_types: list[str], what: str) -> list[tuple[str, str, str]]:
-    """The (group, shift, day type) cells ``path`` (without ``roster.``) names."""
+    """Return the (group, shift, day type) cells ``path`` (without ``roster.``) names."""
     parts = path.split(".")
     groups = [g.get("id") for g in raw.get("groups", []) if isinstance(g, dict)]
     shifts = list(raw.get("shifts") or {})
@@ -149,7 +149,7 @@ def apply_fixes(cells: list[Cell], fixes: list[Fix], raw: dict) -> list[Cell]:
 
 
 def _resolved(entry: object) -> dict[str, int]:
-    """A shift's head count as an explicit count per day type (weekend falls back to weekday)."""
+    """Return a shift's head count per day type, explicit (weekend falls back to weekday)."""
     if isinstance(entry, dict):
         weekday = int(entry.get("weekday", 0))
         weekend = int(entry.get("weekend", weekday))
@@ -159,7 +159,7 @@ def _resolved(entry: object) -> dict[str, int]:
 
 
 def heads_in(raw: dict, group: str, shift: str, day_type: str) -> int:
-    """The head count of a cell in a scenario mapping (0 if not rostered)."""
+    """Return the head count of a cell in a scenario mapping (0 if not rostered)."""
     entry = (raw.get("roster") or {}).get(group)
     if shift == CONTINUOUS:
         return int(entry or 0)
@@ -168,7 +168,7 @@ def heads_in(raw: dict, group: str, shift: str, day_type: str) -> int:
 
 
 def with_roster(raw: dict, cells: list[Cell], values: list[int] | tuple[int, ...]) -> dict:
-    """A copy of ``raw`` with every cell set to its value (``raw`` is not modified)."""
+    """Return a copy of ``raw`` with every cell set to its value (``raw`` is not modified)."""
     out = copy.deepcopy(raw)
     roster = out.setdefault("roster", {})
     for cell, value in zip(cells, values, strict=True):

@@ -55,7 +55,7 @@ class Certificate:
 
 
 def _se(row: pd.Series, n: int) -> float:
-    """The standard error behind a 95 % two-sided t interval (the wider side; 0 if none)."""
+    """Return the standard error behind a 95 % two-sided t interval (the wider side; 0 if none)."""
     if n < 2:
         return math.inf
     half = max(abs(row["ci_high"] - row["value"]) if not math.isnan(row["ci_high"]) else 0.0,
@@ -130,7 +130,7 @@ def certify(evaluator: Evaluator, cells: list[Cell], chosen: Roster, replication
 
 def _evidence(v: Verdict, roster: Roster, cells: list[Cell], changed: int | None, claim: str,
               status: str, alpha: float) -> list[dict]:
-    """The rows that show a statement: the tightest mean check, or the failed rule."""
+    """Return the rows that show a statement: the tightest mean check, or the failed rule."""
     checks = _bounds(v, alpha)
     label = " ".join(str(x) for x in roster)
     cell = "" if changed is None else cells[changed].key

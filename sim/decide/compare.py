@@ -32,7 +32,8 @@ def can_pair(base: WardModel, other: WardModel) -> bool:
     return base.beds == other.beds and {t.id for t in base.tasks} == {t.id for t in other.tasks}
 
 
-def welch_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+def welch_interval(a: np.ndarray, b: np.ndarray,
+                   confidence: float = 0.95) -> tuple[float, float, float]:
     """Mean of ``a`` minus mean of ``b`` with a Welch (unequal variance) t interval."""
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     if a.size == 0 or b.size == 0:
@@ -66,7 +67,8 @@ def compare(results: Sequence[Results], models: Sequence[WardModel], labels: Seq
                 diff = t_interval(d[~np.isnan(d)], confidence)
             else:
                 diff = welch_interval(value, base_values.get(key, np.empty(0)), confidence)
-            rows.append((label, *key, mean, low, high, *diff, paired, int(np.sum(~np.isnan(value)))))
+            rows.append((label, *key, mean, low, high, *diff, paired,
+                         int(np.sum(~np.isnan(value)))))
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 

@@ -39,7 +39,7 @@ def is_mean_check(check: str) -> bool:
 
 
 def build(raw: dict, source: str, cells: list[Cell], roster: Roster, days: int | None) -> WardModel:
-    """The model of one roster."""
+    """Return the model of one roster."""
     return build_model(from_dict(with_roster(raw, cells, roster), source), source, days=days)
 
 
@@ -75,7 +75,7 @@ class Verdict:
         self.violation = violation(f)
 
     def failing(self) -> pd.DataFrame:
-        """The checks not met, worst first."""
+        """Return the checks not met, worst first."""
         bad = self.feasibility[self.feasibility["verdict"] != "feasible"].copy()
         bad["excess"] = [_excess(r) for r in bad.itertuples()]
         return bad.sort_values("excess", ascending=False, kind="stable")
@@ -91,14 +91,14 @@ def _excess(r: object) -> float:
 
 
 def violation(feasibility: pd.DataFrame) -> float:
-    """The sum of the relative excesses of every check not met (0: feasible)."""
+    """Return the sum of the relative excesses of every check not met (0: feasible)."""
     bad = feasibility[feasibility["verdict"] != "feasible"]
     return float(sum(_excess(r) for r in bad.itertuples()))
 
 
 def judge_roster(model: WardModel, roster: Roster, staff: list[pd.DataFrame],
                  tasks: list[pd.DataFrame], first: int, warmup_days: int, targets) -> Verdict:
-    """The assess verdict of one roster from its replications' tallies (renumbered from 0)."""
+    """Return the assess verdict of a roster from its replications' tallies (renumbered from 0)."""
     joined = []
     for frames in (staff, tasks):
         frame = pd.concat(frames, ignore_index=True)
@@ -111,7 +111,7 @@ def judge_roster(model: WardModel, roster: Roster, staff: list[pd.DataFrame],
 
 
 def unbuildable(roster: Roster, reason: str) -> Verdict:
-    """The verdict of a roster the model refuses (a task nobody on it may do)."""
+    """Return the verdict of a roster the model refuses (a task nobody on it may do)."""
     frame = pd.DataFrame([{"scenario": "", "group": "", "shift": "", "day_type": "",
                            "verdict": "not_feasible", "check": "roster", "value": 0.0,
                            "ci_low": np.nan, "ci_high": np.nan, "target": 1.0,

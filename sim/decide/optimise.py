@@ -157,7 +157,7 @@ class Search:
             current = better
 
     def _bisect(self, low: Roster, top: Verdict) -> Verdict:
-        """The first feasible roster on the line from ``low`` (missing) to the top (feasible).
+        """Return the first feasible roster on the line from ``low`` (missing) to the top.
 
         Points ``low + k/8 · (top - low)`` (rounded up), k found by bisection: 3 rosters.
         """
@@ -228,5 +228,5 @@ class Search:
 
 
 def neighbours(cells: list[Cell], roster: Roster) -> list[tuple[int, Roster]]:
-    """The cheaper neighbours: one head fewer in one cell (within its range)."""
+    """Return the cheaper neighbours: one head fewer in one cell (within its range)."""
     return [(i, Search._moved(roster, i, -1)) for i, c in enumerate(cells) if roster[i] > c.low]

@@ -23,7 +23,7 @@ COLUMNS = [*KEYS, "factor", "measure", "value", "ci_low", "ci_high", "rank"]
 
 
 def point_table(kpis: pd.DataFrame, factors: list[Factor], values: np.ndarray) -> pd.DataFrame:
-    """Inputs × KPIs per design point: mean over replications with a 95% t interval."""
+    """Tabulate inputs × KPIs per design point: mean over replications with a 95% t interval."""
     rows = []
     for (point, *key), g in kpis.groupby(["point", *KEYS], sort=True):
         mean, low, high = t_interval(g["value"].to_numpy(float))
@@ -56,7 +56,7 @@ def _src(x: np.ndarray, y: np.ndarray, seed: int) -> list[tuple[float, float, fl
 
 def measures(kind: str, kpis: pd.DataFrame, factors: list[Factor], values: np.ndarray,
              seed: int) -> pd.DataFrame:
-    """The sensitivity of every headline KPI to every factor, ranked."""
+    """Return the sensitivity of every headline KPI to every factor, ranked."""
     rows = []
     means = kpis.groupby(["point", *KEYS], sort=True)["value"].mean().reset_index()
     for key, g in means.groupby(KEYS, sort=False):
@@ -67,7 +67,8 @@ def measures(kind: str, kpis: pd.DataFrame, factors: list[Factor], values: np.nd
         elif kind == "oat":
             found = _tornado(kpis, key, factors, values)
         else:
-            found = [(f.path, "src", *v) for f, v in zip(factors, _src(values[points], y, seed), strict=True)]
+            found = [(f.path, "src", *v)
+                     for f, v in zip(factors, _src(values[points], y, seed), strict=True)]
         ranked = _rank(found, kind)
         rows += [(*key, *r) for r in ranked]
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -91,7 +92,8 @@ def _sobol(y: np.ndarray, points: np.ndarray, values: np.ndarray, factors: list[
     return out
 
 
-def _tornado(kpis: pd.DataFrame, key: tuple, factors: list[Factor], values: np.ndarray) -> list[tuple]:
+def _tornado(kpis: pd.DataFrame, key: tuple, factors: list[Factor],
+             values: np.ndarray) -> list[tuple]:
     sel = kpis
     for column, value in zip(KEYS, key, strict=True):
         sel = sel[sel[column] == value]

@@ -56,7 +56,7 @@ def row(label: str, group: str, shift: str, day_type: str, verdict: str, check: 
 
 
 def clock_text(mask: np.ndarray) -> str:
-    """The minutes where ``mask`` is true as clock spans, e.g. ``22:00–07:00`` (wraps midnight)."""
+    """Return the minutes where ``mask`` is true as clock spans, e.g. ``22:00–07:00``."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
     runs = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
     if len(runs) > 1 and runs[0][0] == 0 and runs[-1][1] == MINUTES_PER_DAY:
@@ -66,11 +66,12 @@ def clock_text(mask: np.ndarray) -> str:
         minute %= MINUTES_PER_DAY
         return f"{minute // 60:02d}:{minute % 60:02d}"
 
-    return ", ".join(f"{clock(a)}–{clock(b)}" for a, b in runs[:3]) + (" …" if len(runs) > 3 else "")
+    more = " …" if len(runs) > 3 else ""
+    return ", ".join(f"{clock(a)}–{clock(b)}" for a, b in runs[:3]) + more
 
 
 def roster_checks(model: WardModel, label: str, targets: Targets) -> list[dict[str, Any]]:
-    """The ``roster``, ``crew`` and ``coverage`` rows of every cell in which tasks can arrive."""
+    """Return the ``roster``, ``crew`` and ``coverage`` rows of every cell where tasks arrive."""
     rows: list[dict[str, Any]] = []
     present = set(model.calendar.day_types())
     for day_type in (d for d in DAY_TYPES if d in present):
@@ -91,17 +92,19 @@ def roster_checks(model: WardModel, label: str, targets: Targets) -> list[dict[s
                         key = "roster_nobody_certified" if task.requires else "roster_nobody"
                         found.append(row(label, group, shift, day_type, "not_feasible", "roster",
                                          value=0, target=1, reason=key,
-                                         args={"task": task.name, "certification": task.requires or "",
+                                         args={"task": task.name,
+                                               "certification": task.requires or "",
                                                "clock": clock_text(nobody)}))
                     elif short.any():
                         found.append(row(label, group, shift, day_type, "not_feasible", "crew",
                                          value=int(heads[short].max()), target=task.staff,
-                                         reason="crew", args={"task": task.name, "staff": task.staff,
-                                                              "heads": int(heads[short].max()),
-                                                              "clock": clock_text(short)}))
+                                         reason="crew",
+                                         args={"task": task.name, "staff": task.staff,
+                                               "heads": int(heads[short].max()),
+                                               "clock": clock_text(short)}))
                     if task.requires and (shift, task.requires) not in coverage:
-                        coverage[(shift, task.requires)] = _coverage(model, label, g, shift, day_type,
-                                                                     task.requires, targets)
+                        coverage[(shift, task.requires)] = _coverage(
+                            model, label, g, shift, day_type, task.requires, targets)
             for shift, found in failed.items():
                 rows.extend(found or [row(label, group, shift, day_type, "feasible", "roster",
                                           value=1, target=1)])

@@ -65,7 +65,7 @@ def _cut(text: str) -> str:
 
 
 def _named(path: str) -> str:
-    """A factor's path as told in a message: short, and quoted only if it is odd."""
+    """Return a factor's path as told in a message: short, and quoted only if it is odd."""
     cut = _cut(path)
     return cut if cut.isprintable() and " " not in cut else repr(cut)
 
@@ -190,8 +190,8 @@ def check(raw: dict, factors: list[Factor], source: str) -> list[Factor]:
                 point = with_value(raw, factor.path, _cast(end, integer))
                 build_model(from_dict(point, source), source)
             except ScenarioError as err:
-                raise SweepError(f"--vary {_named(factor.path)}={end:g} makes the scenario invalid: "
-                                 f"{err}") from None
+                raise SweepError(f"--vary {_named(factor.path)}={end:g} makes the scenario "
+                                 f"invalid: {err}") from None
         out.append(Factor(factor.path, factor.low, factor.high, base, integer))
     return out
 

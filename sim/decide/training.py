@@ -54,7 +54,7 @@ Simulate = Callable[[WardModel], Results]
 
 
 def coverage_count(absence: float, probability: float) -> int:
-    """The smallest n >= 1 with ``1 - absence ** n >= probability``."""
+    """Return the smallest n >= 1 with ``1 - absence ** n >= probability``."""
     if absence <= 0:
         return 1
     if absence >= 1:
@@ -94,7 +94,7 @@ def _late_met(results: Results, task_ids: list[str], group: str, targets: Target
 
 def training_need(model: WardModel, label: str, targets: Targets, fte: FTE, rebuild: Rebuild,
                   simulate: Simulate) -> pd.DataFrame:
-    """The training-need rows of one scenario (see the module docstring).
+    """Return the training-need rows of one scenario (see the module docstring).
 
     ``rebuild(certification, group_id, n)`` returns the model with "n certified per shift";
     ``simulate(model)`` runs it with the scenario's seed and replications, ``by_shift=True``.
@@ -146,8 +146,10 @@ def _total(rows: list[dict[str, Any]], label: str, cert: str, group: str, model:
            absence: float, fte: FTE) -> dict[str, Any]:
     mine = [r for r in rows if r["certification"] == cert and r["group"] == group
             and r["scenario"] == label and r["shift"] != "all"]
-    need = sum(_persons(model, r["shift"], r["day_type"], r["certified_needed"], absence, fte) for r in mine)
-    now = sum(_persons(model, r["shift"], r["day_type"], r["certified_now"], absence, fte) for r in mine)
+    need = sum(_persons(model, r["shift"], r["day_type"], r["certified_needed"], absence, fte)
+               for r in mine)
+    now = sum(_persons(model, r["shift"], r["day_type"], r["certified_now"], absence, fte)
+              for r in mine)
     return {"scenario": label, "certification": cert, "group": group, "shift": "all",
             "day_type": "all", "certified_now": math.nan, "certified_needed": math.nan,
             "persons_to_train": max(0, math.ceil(need - now - EPS)),

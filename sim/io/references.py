@@ -55,7 +55,8 @@ def check_references(scenario: Scenario, source: str) -> None:
     groups = _Names(groups)
     for day in scenario.calendar.holidays:
         if day >= scenario.calendar.days:
-            fail("calendar.holidays", f"day {day} is past the horizon of {scenario.calendar.days} days")
+            fail("calendar.holidays",
+                 f"day {day} is past the horizon of {scenario.calendar.days} days")
     interval_ids = _Names([ANYTIME, WEEKDAY_DAYTIME, *_check_intervals(scenario, fail)])
     for group, entry in scenario.roster.items():
         if group not in groups:
@@ -120,7 +121,8 @@ def _check_intervals(scenario: Scenario, fail: Fail) -> list[str]:
     return list(scenario.intervals)
 
 
-def _check_task(task: Task, groups: list[str], interval_ids: list[str], scenario: Scenario, fail: Fail) -> None:
+def _check_task(task: Task, groups: list[str], interval_ids: list[str], scenario: Scenario,
+                fail: Fail) -> None:
     where = f"tasks.{task.id}"
     if task.group not in groups:
         fail(f"{where}.group",

@@ -73,7 +73,7 @@ def load_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
 
 
 def apply_variant(base: dict[str, Any], change: dict[str, Any], file: str) -> dict[str, Any]:
-    """``base`` with a variant's keys merged in and its ``move`` applied (``base`` is kept)."""
+    """Return ``base`` with a variant's keys merged in and its ``move`` applied (``base`` kept)."""
     change = dict(change)
     move = change.pop("move", None)
     merged = merge(base, change)
@@ -83,7 +83,7 @@ def apply_variant(base: dict[str, Any], change: dict[str, Any], file: str) -> di
 
 
 def scenarios_in(path: str | Path) -> list[str]:
-    """The scenarios a file holds: itself, and for a workbook with a proposal that too."""
+    """Return the scenarios a file holds: itself, and for a workbook with a proposal that too."""
     workbook, proposal = split_source(path)
     if not is_workbook(workbook) or proposal:
         return [str(path)]
@@ -101,7 +101,8 @@ def _workbook_raw(path: Path, proposal: bool, source: str) -> dict[str, Any]:
         return copy.deepcopy(book.baseline)
     raw = book.proposal
     if raw is None:
-        raise ScenarioError(source, "", "the workbook holds no proposal (no Forslag cell is filled)")
+        raise ScenarioError(source, "",
+                            "the workbook holds no proposal (no Forslag cell is filled)")
     return copy.deepcopy(raw)
 
 
@@ -138,7 +139,8 @@ def _merge_tasks(base: list[Any], change: list[Any]) -> list[Any]:
 
 def _apply_move(merged: dict[str, Any], move: Any, file: str) -> None:
     if not isinstance(move, dict):
-        raise ScenarioError(file, "move", "must map task ids to their new group, e.g. {blodprove: helsefagarbeider}")
+        raise ScenarioError(file, "move", "must map task ids to their new group, "
+                            "e.g. {blodprove: helsefagarbeider}")
     listed = merged.get("tasks") if isinstance(merged.get("tasks"), list) else []
     tasks = {_tid(t): t for t in listed if _tid(t) is not None}
     listed_groups = merged.get("groups") if isinstance(merged.get("groups"), list) else []
@@ -148,9 +150,11 @@ def _apply_move(merged: dict[str, Any], move: Any, file: str) -> None:
             raise ScenarioError(file, f"move.{task_id}", "give the id of the staff group to move "
                                 f"the task to (got {shown(group)})")
         if task_id not in tasks:
-            raise ScenarioError(file, f"move.{task_id}", f"no task {task_id!r}{suggest(task_id, tasks)}")
+            raise ScenarioError(file, f"move.{task_id}",
+                                f"no task {task_id!r}{suggest(task_id, tasks)}")
         if groups and group not in groups:
-            raise ScenarioError(file, f"move.{task_id}", f"{group!r} is not a staff group{suggest(group, groups)}")
+            raise ScenarioError(file, f"move.{task_id}",
+                                f"{group!r} is not a staff group{suggest(group, groups)}")
         tasks[task_id] = merge(tasks[task_id], _moved(tasks[task_id], group))
     if listed:
         merged["tasks"] = [tasks.get(_tid(t), t) for t in listed]
@@ -163,7 +167,7 @@ def _tid(task: Any) -> Any:
 
 
 def _moved(task: dict[str, Any], group: Any) -> dict[str, Any]:
-    """The change that moves ``task`` to ``group``, keeping its per-group times.
+    """Return the change that moves ``task`` to ``group``, keeping its per-group times.
 
     The new group takes its own ``minutes`` and ``duration_by_group`` entry if the task
     has them; where it has none it takes those of the group the task is moved from, which

@@ -25,7 +25,7 @@ class LateShares(_Frozen):
     low: Share = DEFAULT_MAX_LATE_SHARE["low"]
 
     def of(self, priority: str) -> float:
-        """The target for ``acute``, ``high``, ``normal`` or ``low``."""
+        """Return the target for ``acute``, ``high``, ``normal`` or ``low``."""
         return float(getattr(self, priority))
 
 
@@ -47,7 +47,7 @@ class Targets(_Frozen):
         return value
 
     def max_utilisation_of(self, group: str) -> float:
-        """The utilisation target of a group (groups not listed get the default 0.85)."""
+        """Return the utilisation target of a group (groups not listed get the default 0.85)."""
         if isinstance(self.max_utilisation, dict):
             return float(self.max_utilisation.get(group, 0.85))
         return float(self.max_utilisation)

@@ -145,7 +145,8 @@ class Task(_Frozen):
     @model_validator(mode="after")
     def _shape(self) -> Task:
         if (self.when is None) == (self.at is None):
-            raise ValueError("give either `when` (rates per interval) or `at` (clock times), not both")
+            raise ValueError("give either `when` (rates per interval) or `at` (clock times), "
+                             "not both")
         if self.repeat and (self.when is None or self.per != "patient"):
             raise ValueError("`repeat: after_done` needs `per: patient` and `when` rates")
         if self.day_types is not None and self.at is None:
@@ -159,7 +160,7 @@ class Task(_Frozen):
         return self
 
     def minutes_of(self, group: str) -> float | None:
-        """The estimated minutes of ``group``, None if it has none of its own.
+        """Return the estimated minutes of ``group``, None if it has none of its own.
 
         A single number is the placed group's.
         """
@@ -178,7 +179,7 @@ class Task(_Frozen):
         return self.minutes_of(self.group)
 
     def spread_of(self, group: str, defaults: DurationSpec) -> DurationSpec:
-        """The duration spread ``group`` works with: its own keys over the task's spread.
+        """Return the duration spread ``group`` works with: its own keys over the task's spread.
 
         The task's spread is its ``duration``, or ``defaults`` (the scenario's
         ``durations``) without one; a ``cv`` left out everywhere is the scenario's.

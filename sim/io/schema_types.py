@@ -44,7 +44,8 @@ def _per_day_type(value: Any) -> Any:
 def _clock_text(value: Any) -> Any:
     """YAML reads an unquoted 14:30 as the number 870 (base 60): ask for quotes."""
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError(f'write clock times in quotes, e.g. "07:30" (an unquoted time was read as the number {value})')
+        raise ValueError(f'write clock times in quotes, e.g. "07:30" (an unquoted time was read '
+                         f'as the number {value})')
     if not isinstance(value, str):
         raise ValueError(f'write clock times in quotes, e.g. "07:30" (got {shown(value)})')
     return value

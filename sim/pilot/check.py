@@ -138,7 +138,8 @@ def measure(model: WardModel, seed: int, replication: int,
             if minutes <= 0:
                 continue
             if m.kpi == "utilisation":  # busy over on duty less break (sim.breaks)
-                available = minutes - on["break_minutes"].sum() if "break_minutes" in on else minutes
+                available = (minutes - on["break_minutes"].sum() if "break_minutes" in on
+                             else minutes)
                 values[i] = on["busy_minutes"].sum() / available if available > 0 else np.nan
             elif m.category == IDLE:  # on no task, breaks included: as a work sample sees it
                 values[i] = 1.0 - on["busy_minutes"].sum() / minutes
@@ -159,7 +160,7 @@ def measure(model: WardModel, seed: int, replication: int,
 
 
 def measured_interval(m: Measure, level: float = LEVEL) -> tuple[float, float]:
-    """The measured value's CI (see the module docstring); the value twice when none."""
+    """Return the measured value's CI (see the module docstring); the value twice when none."""
     if m.n is None:
         return m.value, m.value
     count = m.count if m.count is not None else round(m.value * m.n)

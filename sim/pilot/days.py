@@ -44,14 +44,14 @@ class Census:
     calendar: Calendar
 
     def label(self, day: int, msg: Messages) -> str:
-        """The day as the file names it: its date, or ``day 4``."""
+        """Return the day as the file names it: its date, or ``day 4``."""
         if self.first is None:
             return msg("pilot.day", day=str(day))
         return (self.first + dt.timedelta(days=day)).isoformat()
 
 
 def plan(model: WardModel) -> Census:
-    """The scenario's own days: its calendar and the patients its occupancy gives."""
+    """Return the scenario's own days: its calendar and the patients its occupancy gives."""
     return Census("day", None, model.patients, model.calendar)
 
 
@@ -67,7 +67,7 @@ def _date(table: Table, row: int, column: str, cell: Any) -> dt.date:
 
 
 def whole(table: Table, row: int, column: str, cell: Any, low: int, high: int) -> int:
-    """A whole number from ``low`` to ``high`` in a cell, or the cell's one-line error."""
+    """Return a whole number from ``low`` to ``high`` in a cell, or the cell's one-line error."""
     value = number(cell)
     if value is None or value != int(value) or not low <= value <= high:
         raise table.fail(row, column, "not_whole", value=shown(cell),

@@ -72,7 +72,7 @@ class Table:
         return f"{self.sheet}!{column_letter(col)}{row} ({column})"
 
     def fail(self, row: int | None, column: str | None, key: str, **args: Any) -> ScenarioError:
-        """The error ``pilot.error.<key>`` at a cell (a row of None: the whole table)."""
+        """Return the error ``pilot.error.<key>`` at a cell (a row of None: the whole table)."""
         return ScenarioError(self.file, self.where(row, column),
                              self.msg(f"pilot.error.{key}", **args))
 
@@ -81,7 +81,7 @@ class Table:
         return column in self.columns
 
     def cell(self, cells: list[Any], column: str) -> Any:
-        """A row's cell in a column (None if the table has no such column)."""
+        """Return a row's cell in a column (None if the table has no such column)."""
         if column not in self.columns:
             return None
         i = self.columns.index(column)
@@ -106,24 +106,24 @@ class Table:
 
 
 def plain(cell: Any) -> str:
-    """A cell's value as the sheet shows it (``-1``, not ``-1.0``; "" for an empty cell)."""
+    """Return a cell's value as the sheet shows it (``-1``, not ``-1.0``; "" for an empty cell)."""
     return "" if is_blank(cell) else as_text(cell).strip()
 
 
 def shown(cell: Any) -> str:
-    """A cell's value quoted for a message, as the sheet shows it (``'-1'``)."""
+    """Return a cell's value quoted for a message, as the sheet shows it (``'-1'``)."""
     return quoted(plain(cell))
 
 
 def normalise(name: Any) -> str:
-    """A column name as the reader compares it: lower case, words joined by ``_``."""
+    """Return a column name as the reader compares it: lower case, words joined by ``_``."""
     return "_".join(str(name).strip().lower().replace("-", " ").split()) if not is_blank(name) \
         else ""
 
 
 def pilot_files(paths: list[str], explicit: dict[str, str | None], msg: Messages
                 ) -> list[PilotFiles]:
-    """The pilots named on the command line, each checked to exist.
+    """Return the pilots named on the command line, each checked to exist.
 
     ``paths`` are workbooks or folders; ``explicit`` maps ``census``, ``staffing`` and
     ``measured`` to files given one by one (``measured`` at least, or none).
@@ -160,7 +160,7 @@ def pilot_files(paths: list[str], explicit: dict[str, str | None], msg: Messages
 
 
 def read_tables(pilot: PilotFiles, msg: Messages) -> dict[str, Table]:
-    """The tables of a pilot that it gives (``measured`` always)."""
+    """Return the tables of a pilot that it gives (``measured`` always)."""
     if pilot.workbook is not None:
         return _workbook_tables(pilot.workbook, msg)
     out = {}

@@ -64,7 +64,7 @@ class Measure:
         return (self.group, self.kpi, self.category, self.shift, self.day_type)
 
     def error(self, message: str) -> ScenarioError:
-        """A one-line error about this row."""
+        """Return a one-line error about this row."""
         return ScenarioError(self.file, self.field, message)
 
 

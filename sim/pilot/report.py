@@ -29,12 +29,12 @@ BADGE = {"consistent": "feasible", "model_higher": "not_feasible", "model_lower"
 
 
 def spec(kpi: str) -> str:
-    """Number format of a KPI's values."""
+    """Return the number format of a KPI's values."""
     return "pct1" if kpi in SHARES else "num1"
 
 
 def category_label(category: str, msg: Messages) -> str:
-    """A task category's or time-use class's label; ``idle`` in words."""
+    """Return a task category's or time-use class's label; ``idle`` in words."""
     if category == IDLE:
         return msg("pilot.idle")
     if msg.has(f"label.time_use.{category}"):
@@ -71,7 +71,7 @@ def row_line(row: dict, msg: Messages) -> str:
 
 
 def summary_line(checked: Checked, msg: Messages) -> str:
-    """``A: the model reproduces 7 of 8 measured KPIs (…)``."""
+    """Return the summary line, e.g. ``A: the model reproduces 7 of 8 measured KPIs (…)``."""
     return msg("pilot.summary", pilot=checked.label, k=checked.count("consistent"),
                n=len(checked.table), higher=checked.count("model_higher"),
                lower=checked.count("model_lower"), none=checked.count("no_data"))
@@ -139,7 +139,7 @@ def _table(checked: Checked, msg: Messages) -> Block:
 
 
 def report_html(scenario: str, checked: Sequence[Checked], subtitle: str, msg: Messages) -> str:
-    """The whole ``report.html``."""
+    """Return the whole ``report.html``."""
     blocks = [figure_block(figure(checked, msg), "fig-pilot", msg("pilot.report.figure"),
                            msg("pilot.report.caption_figure"))]
     sections = [Section("pilot", msg("pilot.report.section"), msg("pilot.rule"),

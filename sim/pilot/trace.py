@@ -25,14 +25,14 @@ from sim.model import WardModel
 
 
 def trace_calendar(calendar: Calendar, first: dt.date | None, days: int) -> Calendar:
-    """The scenario's calendar over the pilot's ``days``, starting on ``first``'s weekday."""
+    """Return the scenario's calendar over the pilot's ``days``, starting on ``first``'s weekday."""
     start = calendar.start_weekday if first is None else first.weekday()
     return dataclasses.replace(calendar, days=days, start_weekday=start)
 
 
 def trace_model(model: WardModel, calendar: Calendar, patients: Sequence[int],
                 on_duty: Mapping[tuple[int, str], Sequence[int]]) -> WardModel:
-    """The model of a pilot period.
+    """Return the model of a pilot period.
 
     Parameters
     ----------

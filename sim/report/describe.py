@@ -91,7 +91,7 @@ def _chain(path: Path) -> list[Path]:
 
 
 def _assumptions(path: Path) -> str:
-    """The leading comment block of a YAML file; a workbook has none."""
+    """Return the leading comment block of a YAML file; a workbook has none."""
     if is_workbook(file_of(path)):
         return ""
     return leading_comments(path.read_text(encoding="utf-8"))

@@ -251,7 +251,7 @@ SECTIONS: tuple[Callable[[ReportData, Messages], Section | None], ...] = (
 
 
 def _environment() -> Environment:
-    """A Jinja2 environment with autoescape on (built per report: no module state)."""
+    """Return a Jinja2 environment with autoescape on (built per report: no module state)."""
     return Environment(loader=PackageLoader("sim.report", "templates"), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 

@@ -12,7 +12,7 @@ MAX_TARGETS = 12
 
 
 def fte_lines(fte: pd.DataFrame, weekly_hours: float, msg: Messages) -> list[str]:
-    """The FTE (årsverk) lines of a roster: a heading, then one line per rostered group."""
+    """Return the FTE (årsverk) lines of a roster: a heading, then one line per rostered group."""
     lines = [msg("optimise.fte_header", weekly=weekly_hours)]
     lines += [msg("optimise.fte_row", group=r.group, hours=r.hours_per_week, fte=r.fte)
               for r in fte.itertuples() if r.hours_per_week > 0 or r.group == "total"]
@@ -21,7 +21,7 @@ def fte_lines(fte: pd.DataFrame, weekly_hours: float, msg: Messages) -> list[str
 
 def optimise_report(cells, chosen, search, certificate, fte: pd.DataFrame, bound,
                     confidence: float, weekly_hours: float, msg: Messages) -> str:
-    """The text printed after ``wardsim optimise``."""
+    """Return the text printed after ``wardsim optimise``."""
     cost = bound.cost_of(chosen.roster)
     evaluated = len({r[0] for r in search.trace.rows if r[4] is not None})
     lines = [msg("optimise.header", cells=len(cells), evaluated=evaluated)]

@@ -99,7 +99,7 @@ def legend(msg: Messages = ENGLISH) -> str:
 
 def reason_lines(feasibility: pd.DataFrame, cells: pd.DataFrame, scenario: str,
                  msg: Messages = ENGLISH, limit: int | None = None) -> list[str]:
-    """The checks of ``scenario`` that are not met, one wrapped line each, worst first.
+    """Return the checks of ``scenario`` that are not met, one wrapped line each, worst first.
 
     With ``limit``, at most that many are shown, then a line saying how many more the
     files hold (feasibility.csv and report.html list every one).
@@ -136,7 +136,7 @@ def reason_lines(feasibility: pd.DataFrame, cells: pd.DataFrame, scenario: str,
 
 
 def training_needed(training: pd.DataFrame) -> pd.DataFrame:
-    """The rows that ask for something: more certified than today, targets not met, people to train."""
+    """Return the rows that ask for something: more certified, targets not met, people to train."""
     cell = training["shift"] != "all"
     more = cell & (training["certified_needed"] > training["certified_now"])
     met = training["targets_met"].astype(bool) if "targets_met" in training else True
