@@ -23,17 +23,14 @@ optimiser), and :func:`sim.engine.simulate` only reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.calendar import Calendar
 from sim.catalogue import CallBell, Columns, TaskType, call_bells, group_columns, open_uniforms
+from sim.model import WardModel
 from sim.rng import Streams
 from sim.staff import AbsenceTables, Staffing
-
-if TYPE_CHECKING:
-    from sim.model import WardModel
 
 #: Absence uniforms drawn per day and shift; positions beyond this get more columns.
 ABSENCE_BLOCK = 64

@@ -21,6 +21,7 @@ from typing import Any
 
 from sim.io.errors import ScenarioError, short
 from sim.io.sources import is_workbook, split_source
+from sim.io.variants import apply_variant
 from sim.io.yaml_safe import read_yaml
 
 #: Most files in one chain of ``extends`` (the variant itself included).
@@ -45,8 +46,11 @@ class Merged(dict):  # type: ignore[type-arg]
         return dict, (dict(self),)
 
 
-def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+def read_chain(path: Path, seen: tuple[Path, ...] = (),
+               read_base: Callable[[Path], dict[str, Any]] | None = None) -> dict[str, Any]:
     """Read ``path`` and every base it extends, merged, as a mapping.
+
+    ``read_base`` reads a base that is a workbook (:func:`sim.io.scenario.load_raw`).
 
     Raises
     ------
@@ -54,8 +58,6 @@ def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         For any file that cannot be read, a loop, a chain that is too long, or a bad
         ``extends``/``move``; the error names the file it is in.
     """
-    from sim.io.scenario import apply_variant, load_raw  # the merge rules live there
-
     label, current = str(path), path
     visited = {_resolved(p, label) for p in seen}
     variants: list[tuple[str, dict[str, Any], Any]] = []  # the variant first
@@ -83,7 +85,9 @@ def read_chain(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
             raise ScenarioError(label, "extends",
                                 f"{short(base_name)} extends this file again (a loop)")
         if is_workbook(split_source(base_path)[0]):
-            base = load_raw(base_path)
+            if read_base is None:
+                raise ScenarioError(label, "extends", "a workbook base needs the workbook reader")
+            base = read_base(base_path)
             break
         _check_base(base_path, base_name, label)
         label, current = base_label, base_path

@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.io.errors import ScenarioError, suggest
-from sim.io.scenario import merge, to_scenario_error
 from sim.io.schema_targets import Targets
+from sim.io.validate import to_scenario_error
+from sim.io.variants import merge
 from sim.io.yaml_safe import read_yaml
 
 

@@ -19,12 +19,10 @@ from typing import Any
 
 import yaml
 
+from sim.io.diff import Change, diff
 from sim.io.results import sha256
 from sim.io.scenario import load_raw
 from sim.io.sources import file_of, is_workbook
-
-#: A changed value as (path, baseline value, variant value); ``None`` means "not set".
-Change = tuple[str, Any, Any]
 
 
 @dataclass(frozen=True)
@@ -95,32 +93,6 @@ def _assumptions(path: Path) -> str:
     if is_workbook(file_of(path)):
         return ""
     return leading_comments(path.read_text(encoding="utf-8"))
-
-
-def _key(item: Any) -> str | None:
-    return str(item["id"]) if isinstance(item, dict) and "id" in item else None
-
-
-def diff(base: Any, other: Any, path: str = "") -> list[Change]:
-    """Every leaf where ``other`` differs from ``base``, as (path, base value, other value).
-
-    Mappings are compared key by key, lists of items with an ``id`` (tasks, groups) item by
-    item under ``<list>.<id>``; any other list is compared as one value.
-    """
-    if isinstance(base, dict) and isinstance(other, dict):
-        out: list[Change] = []
-        for key in [*base, *(k for k in other if k not in base)]:
-            out += diff(base.get(key), other.get(key), f"{path}.{key}" if path else str(key))
-        return out
-    if (isinstance(base, list) and isinstance(other, list) and base + other
-            and all(_key(i) is not None for i in base + other)):
-        before = {_key(i): i for i in base}
-        after = {_key(i): i for i in other}
-        out = []
-        for key in [*before, *(k for k in after if k not in before)]:
-            out += diff(before.get(key), after.get(key), f"{path}.{key}")
-        return out
-    return [] if base == other else [(path, base, other)]
 
 
 def show_value(value: Any) -> str:

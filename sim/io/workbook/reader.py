@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.io.errors import ScenarioError
+from sim.io.validate import from_dict
+from sim.io.variants import apply_variant
 from sim.io.workbook.cells import Sheet, open_workbook
 from sim.io.workbook.sheets import (
     Book,
@@ -50,8 +52,6 @@ class WorkbookScenarios:
         """The proposal's full mapping: today's with the change applied."""
         if self.change is None:
             return None
-        from sim.io.scenario import apply_variant
-
         return apply_variant(self.baseline, copy.deepcopy(self.change), self.file)
 
 
@@ -158,8 +158,6 @@ def _tidy(value: Any) -> Any:
 
 def check(raw: dict[str, Any], cells: dict[str, str], file: str) -> None:
     """Validate a mapping as a scenario; an error names the cell of the field it is about."""
-    from sim.io.scenario import from_dict
-
     try:
         from_dict(copy.deepcopy(raw), source=file)
     except ScenarioError as err:

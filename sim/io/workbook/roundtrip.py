@@ -8,16 +8,15 @@ from typing import Any
 
 import yaml
 
+from sim.io.diff import diff
 from sim.io.schema import Scenario
+from sim.io.validate import from_dict
+from sim.io.workbook.reader import read_workbook
 
 
 def first_difference(path: Path, scenario: Scenario | None,
                      proposal: Scenario | None) -> str | None:
     """Read a written workbook back; return the first field it does not hold as given."""
-    from sim.io.scenario import from_dict
-    from sim.io.workbook.reader import read_workbook
-    from sim.report.describe import diff
-
     book = read_workbook(path)
     pairs = [(scenario, book.baseline, "")]
     if proposal is not None:
