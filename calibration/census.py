@@ -17,7 +17,15 @@ from typing import Any
 
 import pandas as pd
 
-from calibration.timestudy import Table, cell_text, check_columns, number, read_table, task_ids
+from calibration.timestudy import (
+    Table,
+    cell_date,
+    cell_text,
+    check_columns,
+    number,
+    read_table,
+    task_ids,
+)
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY, Calendar
 from sim.i18n import LANGUAGES, Messages, catalogue
 from sim.io.schema import Scenario
@@ -41,12 +49,8 @@ def _clock(table: Table, row: int, column: str, cell: Any) -> int:
 
 
 def _date(table: Table, row: int, column: str, cell: Any) -> dt.date:
-    if isinstance(cell, dt.datetime):
-        return cell.date()
-    if isinstance(cell, dt.date):
-        return cell
     try:
-        return dt.date.fromisoformat(cell_text(cell)[:10])
+        return cell_date(cell)
     except ValueError:
         raise table.fail(row, column, "not_date", value=repr(cell_text(cell))) from None
 

@@ -14,6 +14,7 @@ events and the census of ``calibrate arrivals`` are read in :mod:`calibration.ce
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import importlib.util
 import math
@@ -144,6 +145,21 @@ def is_blank(value: Any) -> bool:
 def cell_text(value: Any) -> str:
     """Return a cell as stripped text ("" for an empty one)."""
     return "" if is_blank(value) else str(value).strip()
+
+
+def cell_date(value: Any) -> dt.date:
+    """Return a cell as a date: a spreadsheet date, or text starting with an ISO date.
+
+    Raises
+    ------
+    ValueError
+        If the cell holds no date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(cell_text(value)[:10])
 
 
 def check_columns(table: Table, required: list[str], optional: list[str],

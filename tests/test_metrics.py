@@ -524,8 +524,12 @@ def test_per_hour_matches_brute_force() -> None:
     assert per_hour(np.array([]), np.array([]), 3).tolist() == [0.0, 0.0, 0.0]
 
 
-def test_nurse_hours_by_category_by_hand() -> None:
-    # one week; every nurse of a two-nurse crew counts: stell takes 2 x 60 nurse minutes a day
+def _nurse_week(*extra: dict) -> dict:
+    """Two nurses and a healthcare worker round the clock for a week, strict, fixed times.
+
+    Tasks once a day: medication 30 min, care 60 min by a two-nurse crew, the healthcare
+    worker's tidying 45 min, and ``extra``.
+    """
     raw = base_dict(groups=None, roster=None, tasks=None, durations={"distribution": "fixed"})
     raw.update(
         calendar={"days": 7, "start": "monday"},
@@ -536,9 +540,16 @@ def test_nurse_hours_by_category_by_hand() -> None:
                 "per": "ward", "at": ["08:00"], "minutes": 30},
                {"id": "stell", "category": "pasientbehandling", "group": "sykepleier",
                 "per": "ward", "at": ["10:00"], "minutes": 60, "staff": 2},
+               *extra,
                {"id": "rydde", "category": "renhold", "group": "helsefagarbeider",
                 "per": "ward", "at": ["11:00"], "minutes": 45}],
     )
+    return raw
+
+
+def test_nurse_hours_by_category_by_hand() -> None:
+    # one week; every nurse of a two-nurse crew counts: stell takes 2 x 60 nurse minutes a day
+    raw = _nurse_week()
     model = build_model(from_dict(raw))
     kpis = run_one(model, seed=1, replication=0).kpis
     by_category = kpis[(kpis["kpi"] == "nurse_busy_hours_per_week") & (kpis["category"] != "")]
@@ -556,22 +567,9 @@ def test_nurse_time_share_by_time_use_class_by_hand() -> None:
     # comes from the task's `time_use`, else from its category (legemiddelhandtering ->
     # medication, pasientbehandling -> direct_care); the healthcare worker's task is not
     # nurse time, and every class has a row
-    raw = base_dict(groups=None, roster=None, tasks=None, durations={"distribution": "fixed"})
-    raw.update(
-        calendar={"days": 7, "start": "monday"},
-        groups=[{"id": "sykepleier", "nurse": True}, {"id": "helsefagarbeider"}],
-        roster={"sykepleier": 2, "helsefagarbeider": 1},
-        dispatch={"policy": "strict"},
-        tasks=[{"id": "medisin", "category": "legemiddelhandtering", "group": "sykepleier",
-                "per": "ward", "at": ["08:00"], "minutes": 30},
-               {"id": "stell", "category": "pasientbehandling", "group": "sykepleier",
-                "per": "ward", "at": ["10:00"], "minutes": 60, "staff": 2},
-               {"id": "rapport", "category": "administrativt", "group": "sykepleier",
-                "time_use": "professional_communication", "per": "ward", "at": ["07:30"],
-                "minutes": 15},
-               {"id": "rydde", "category": "renhold", "group": "helsefagarbeider",
-                "per": "ward", "at": ["11:00"], "minutes": 45}],
-    )
+    raw = _nurse_week({"id": "rapport", "category": "administrativt", "group": "sykepleier",
+                       "time_use": "professional_communication", "per": "ward",
+                       "at": ["07:30"], "minutes": 15})
     model = build_model(from_dict(raw))
     assert [t.time_use for t in model.tasks] == \
         ["medication", "direct_care", "professional_communication", "ward_related"]

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from calibration.timestudy import cell_text, hint, number
+from calibration.timestudy import cell_date, hint, number
 from sim.calendar import Calendar
 from sim.i18n import Messages
 from sim.io.errors import quoted
@@ -56,12 +56,8 @@ def plan(model: WardModel) -> Census:
 
 
 def _date(table: Table, row: int, column: str, cell: Any) -> dt.date:
-    if isinstance(cell, dt.datetime):
-        return cell.date()
-    if isinstance(cell, dt.date):
-        return cell
     try:
-        return dt.date.fromisoformat(cell_text(cell)[:10])
+        return cell_date(cell)
     except ValueError:
         raise table.fail(row, column, "not_date", value=shown(cell)) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +73,19 @@ def to_yaml(raw: dict[str, Any], comment: str) -> str:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically; an existing file is never written over."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    """Write a new text file atomically; an existing file is never written over."""
+    place_new(path, ".partial", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def place_new(path: Path, suffix: str, write: Callable[[Path], None]) -> None:
+    """Let ``write`` fill a temporary file beside ``path``, then link it into place.
+
+    ``os.link`` fails if ``path`` appeared meanwhile, so nothing is ever written over; on a
+    file system without hard links the file is moved into place instead.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{suffix}")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        write(tmp)
         try:
             os.link(tmp, path)
         except FileExistsError:

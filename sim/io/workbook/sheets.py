@@ -56,6 +56,16 @@ def _rows(sheet: Sheet, start: int) -> list[int]:
     return [r for r in range(start + 1, sheet.height) if sheet.filled(r)]
 
 
+def _group(sheet: Sheet, row: int, column: int, groups: GroupNames) -> str:
+    """Return the group id a cell names (its id or display name); else fail at the cell."""
+    text = v.text(sheet, row, column)
+    gid = groups.resolve(text)
+    if gid is None:
+        sheet.fail(row, column, f"{text!r} is not a staff group"
+                                f"{v.expected(str(text), groups.shown)}")
+    return gid
+
+
 def read_groups(sheet: Sheet, vocab: Vocab, book: Book) -> GroupNames:
     """Grupper: one row per staff group, broadest competence first."""
     top, cols = header(sheet, vocab, ("id", "group_name", "nurse", "cost_per_hour",
@@ -197,11 +207,7 @@ def read_roster(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNames) -> N
     change: dict[str, Any] = {}
     breaks = book.raw.get("breaks", {})
     for r in _rows(sheet, top):
-        text = v.text(sheet, r, cols["group"])
-        gid = groups.resolve(text)
-        if gid is None:
-            sheet.fail(r, cols["group"], f"{text!r} is not a staff group"
-                                         f"{v.expected(str(text), groups.shown)}")
+        gid = _group(sheet, r, cols["group"], groups)
         shift = v.text(sheet, r, cols.get("shift"))
         today = _counts(sheet, r, cols, keys[2:5])
         proposed = _counts(sheet, r, cols, keys[5:8])
@@ -260,13 +266,9 @@ def read_certifications(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNam
     change: dict[str, dict[str, Any]] = {}
     for r in _rows(sheet, top):
         cert = v.text(sheet, r, cols["certification"])
-        text = v.text(sheet, r, cols["group"])
-        gid = groups.resolve(text)
         if cert is None:
             sheet.fail(r, sheet.filled(r)[0], "a certification row needs its name")
-        if gid is None:
-            sheet.fail(r, cols["group"], f"{text!r} is not a staff group"
-                                         f"{v.expected(str(text), groups.shown)}")
+        gid = _group(sheet, r, cols["group"], groups)
         today = _holders(sheet, r, cols.get("holders"), vocab)
         proposed = _holders(sheet, r, cols.get("proposal"), vocab)
         if today is None and proposed is None:
@@ -291,11 +293,7 @@ def read_absence(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNames) -> 
     absence: dict[str, float] = {}
     change: dict[str, float] = {}
     for r in _rows(sheet, top):
-        text = v.text(sheet, r, cols["group"])
-        gid = groups.resolve(text)
-        if gid is None:
-            sheet.fail(r, cols["group"], f"{text!r} is not a staff group"
-                                         f"{v.expected(str(text), groups.shown)}")
+        gid = _group(sheet, r, cols["group"], groups)
         for target, key in ((absence, "absence"), (change, "proposal")):
             value = v.share(sheet, r, cols.get(key), "an absence")
             if value is None:

@@ -9,7 +9,6 @@ existing file.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from sim.calendar import WEEKDAYS
 from sim.io.schema import Scenario
 from sim.io.schema_tasks import CATEGORIES, PRIORITIES, TIME_USE_CLASSES
 from sim.io.workbook.groups import GroupNames
+from sim.io.workbook.roundtrip import place_new
 from sim.io.workbook.sections import interval_names
 from sim.io.workbook.settings import DISTRIBUTIONS, FIELDS, get, show_value
 from sim.io.workbook.sheet_writer import SheetWriter
@@ -46,17 +46,7 @@ def write_workbook(path: str | Path, scenario: Scenario | None, proposal: Scenar
     if path.exists():
         raise FileExistsError(f"{path} exists; wardsim does not write over a file, choose "
                               "another name")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial.xlsx")
-    try:
-        _write(tmp, scenario, proposal, Vocab(lang), flat)
-        try:
-            os.link(tmp, path)  # fails if path appeared meanwhile: never written over
-        except FileExistsError:
-            raise FileExistsError(f"{path} exists; wardsim does not write over a file") from None
-        except OSError:
-            os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    place_new(path, ".partial.xlsx", lambda tmp: _write(tmp, scenario, proposal, Vocab(lang), flat))
     return path
 
 
