@@ -82,6 +82,11 @@ def check_references(scenario: Scenario, source: str) -> None:
             if group not in groups:
                 fail(f"targets.max_utilisation.{group}",
                      f"{shown(group)} is not a staff group{suggest(group, groups)}")
+    if isinstance(scenario.fte.post_size, dict):
+        for group in scenario.fte.post_size:
+            if group not in groups:
+                fail(f"fte.post_size.{group}",
+                     f"{shown(group)} is not a staff group{suggest(group, groups)}")
 
 
 class _Names(list):  # type: ignore[type-arg]
