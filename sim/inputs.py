@@ -7,7 +7,8 @@ and task catalogue, and draws everything random the engine will use:
   per instance (:func:`sim.catalogue.open_uniforms`), turned into the placed group's
   duration and those of the groups with a time of their own (``group_columns``);
 * per group with an absence rate and per shift of the model, a table of absence uniforms,
-  one row per day and at least 64 columns (:func:`draw_absence`);
+  one row per day and at least 64 columns, and beside it a table of the same shape that
+  picks who covers each absence (:func:`draw_absence`);
 * per call-bell task and bed ever occupied, a :class:`~sim.catalogue.CallBell`: when a
   patient rings next depends on when the last call was done, so its exponentials and
   uniforms come from the bed's own generator in blocks, drawn on demand and kept – the
@@ -30,7 +31,7 @@ from sim.calendar import Calendar
 from sim.catalogue import CallBell, Columns, TaskType, call_bells, group_columns, open_uniforms
 from sim.model import WardModel
 from sim.rng import Streams
-from sim.staff import AbsenceTables, Staffing
+from sim.staff import AbsenceDraws, Staffing
 
 #: Absence uniforms drawn per day and shift; positions beyond this get more columns.
 ABSENCE_BLOCK = 64
@@ -86,7 +87,7 @@ class Inputs:
     arrival_scale: float
     open_tasks: tuple[TaskDraws, ...]
     arrivals: Arrivals
-    absence: AbsenceTables
+    absence: AbsenceDraws
     bells: tuple[tuple[int, int, CallBell], ...]
 
     def check(self, model: WardModel) -> None:
@@ -101,27 +102,32 @@ class Inputs:
 
 
 def draw_absence(staffing: Staffing, calendar: Calendar, streams: Streams,
-                 max_heads: int | None = None) -> dict[tuple[int, str], np.ndarray]:
-    """Absence uniforms per (group index, shift name), for groups with an absence rate.
+                 max_heads: int | None = None) -> AbsenceDraws:
+    """Absence and cover uniforms per (group index, shift name), for groups with absence.
 
     Every shift of the staffing gets a table, rostered or not, from the stream
     ``("absence", group id, shift)``: ``days + 1`` rows (day -1 first, for the night that
     ends on day 0) of ``max(64, heads)`` uniforms, ``heads`` being ``max_heads`` or else
     the roster's largest head count of that group on that shift. The block is drawn in
     one call, row by row, so a roster of up to 64 gets the same table whatever its heads.
+    The cover table of the same shape comes from ``("absence_cover", group id, shift)``
+    (:func:`sim.staff.cover_source`), drawn whatever the cover shares, so that one draw
+    serves scenarios that differ in them; the absence tables are those drawn without it.
     """
     rostered = {(g, s): max(per_type) for g, s, per_type in staffing.counts}
     tables: dict[tuple[int, str], np.ndarray] = {}
+    cover: dict[tuple[int, str], np.ndarray] = {}
     for group, group_id in enumerate(staffing.group_ids):
         if staffing.absence[group] <= 0:
             continue
         for shift in staffing.shifts:
             heads = rostered.get((group, shift.name), 0) if max_heads is None else max_heads
-            rng = streams.generator("absence", group_id, shift.name)
-            table = rng.random((calendar.days + 1, max(ABSENCE_BLOCK, heads)))
-            table.flags.writeable = False
-            tables[(group, shift.name)] = table
-    return tables
+            shape = (calendar.days + 1, max(ABSENCE_BLOCK, heads))
+            for name, into in (("absence", tables), ("absence_cover", cover)):
+                table = streams.generator(name, group_id, shift.name).random(shape)
+                table.flags.writeable = False
+                into[(group, shift.name)] = table
+    return AbsenceDraws(tables, cover)
 
 
 def draw_inputs(model: WardModel, streams: Streams, max_heads: int | None = None) -> Inputs:

@@ -31,7 +31,7 @@ from sim.dispatch import DispatchPolicy
 from sim.distributions import Duration, triangular
 from sim.io.errors import ScenarioError
 from sim.io.references import check_references
-from sim.io.schema import Scenario
+from sim.io.schema import CoverShares, Scenario
 from sim.io.schema_tasks import PRIORITIES, DurationDefaults, Task
 from sim.staff import CONTINUOUS, Shift, Staffing
 
@@ -221,7 +221,11 @@ def _staffing(scenario: Scenario, rank: dict[str, int]) -> Staffing:
         for cert, holders in scenario.certifications.items() for g, rule in holders.items()
     )
     absence = tuple(scenario.absence.get(g, 0.0) for g in rank)
-    return Staffing(tuple(rank), shifts, tuple(counts), tuple(continuous), certs, absence)
+    none = CoverShares()
+    cover = tuple(scenario.absence_cover.get(g, none).shares() for g in rank)
+    return Staffing(tuple(rank), shifts, tuple(counts), tuple(continuous), certs, absence,
+                    cover=cover if any(any(c) for c in cover) else (),
+                    premiums=scenario.costs.premiums.of())
 
 
 def _rostered(model: WardModel) -> list[tuple[int, str]]:

@@ -7,13 +7,24 @@ Absence is decided per position and shift from a table of uniforms per group and
 one row per day and a fixed-width block of columns (:func:`sim.inputs.draw_absence`), so
 that changing a head count does not change who else is absent; :meth:`Staffing.duties`
 only reads the table.
+
+Absence cover: a share of a group's absences is covered by an extra shift (ekstravakt),
+overtime or an agency nurse (innleie). Which source covers an absent position on a day is
+decided from a second table of the same shape (stream ``("absence_cover", group, shift)``):
+its uniform ``u`` picks the first source whose cumulative share exceeds ``u`` (extra shift,
+then overtime, then agency), and none if ``u`` is past their sum. The same absence is thus
+covered the same way whatever the heads, and a larger share only adds covers. The covering
+person is one more present :class:`Duty` of the group on the absent person's shift and
+span; an extra shift or overtime is worked by a colleague of the ward's own pool, who holds
+the absent position's certifications, an agency nurse holds none (she is not trained in the
+ward's own procedures).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +36,43 @@ CONTINUOUS = "continuous"
 #: Per (group index, shift name), absence uniforms: row ``day + 1`` for days -1 .. days - 1,
 #: column ``position``; a position is absent on a day if its uniform is below the rate.
 AbsenceTables = Mapping[tuple[int, str], np.ndarray]
+
+#: Who covers an absent person's shift, in the order their shares are added up.
+COVER_SOURCES = ("extra_shift", "overtime", "agency")
+#: What a covering hour costs on top of the group's hourly cost, per source (0.5 = 50 %).
+DEFAULT_PREMIUMS = (0.0, 0.5, 1.0)
+NO_COVER = (0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True, eq=False)
+class AbsenceDraws(Mapping[tuple[int, str], np.ndarray]):
+    """The absence tables (read as the mapping itself) and the cover tables beside them.
+
+    ``cover[(group, shift)]`` has the shape of the absence table: the uniform that picks
+    the source covering that position on that day if it is absent (:func:`cover_source`).
+    """
+
+    tables: AbsenceTables
+    cover: AbsenceTables = field(default_factory=dict)
+
+    def __getitem__(self, key: tuple[int, str]) -> np.ndarray:
+        return self.tables[key]
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+def cover_source(u: float, shares: tuple[float, float, float]) -> str:
+    """Return the source whose cumulative share first exceeds ``u``; "" if none (uncovered)."""
+    total = 0.0
+    for source, share in zip(COVER_SOURCES, shares, strict=True):
+        total += share
+        if u < total:
+            return source
+    return ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +102,8 @@ class Duty:
     end: float
     certs: frozenset[str]
     absent: bool
+    #: "" for a rostered person, else the source covering an absent one (COVER_SOURCES).
+    cover: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +115,9 @@ class Staffing:
     if given, is the head count day by day (days -1 .. days - 1, the night before day 0
     first) and replaces ``counts`` for that pair in :meth:`duties`: a trace of who was on
     duty (``wardsim pilot check``); its ``counts`` entry must then be at least as large.
+    ``cover[group]`` is the group's (extra shift, overtime, agency) shares of absences
+    covered (none if the tuple is empty), ``premiums`` what an hour of each costs on top
+    of the group's hourly cost (kept here so the cost of a roster needs only its staffing).
     """
 
     group_ids: tuple[str, ...]
@@ -74,6 +127,12 @@ class Staffing:
     certifications: tuple[tuple[str, int, str | float], ...]
     absence: tuple[float, ...]
     daily: tuple[tuple[int, str, tuple[int, ...]], ...] = ()
+    cover: tuple[tuple[float, float, float], ...] = ()
+    premiums: tuple[float, float, float] = DEFAULT_PREMIUMS
+
+    def cover_of(self, group: int) -> tuple[float, float, float]:
+        """Return a group's (extra shift, overtime, agency) shares of absences covered."""
+        return self.cover[group] if group < len(self.cover) else NO_COVER
 
     def head_count(self, group: int, shift: str, day_type: str) -> int:
         """Return the number rostered for a group on a shift of a day type."""
@@ -103,7 +162,9 @@ class Staffing:
         """Every person's shift over the horizon, absent or not (nobody if ``absence`` is None).
 
         ``absence`` holds the drawn tables (:func:`sim.inputs.draw_absence`): one per group
-        with an absence rate and shift, as wide as the largest head count. Night shifts
+        with an absence rate and shift, as wide as the largest head count, and for a group
+        with cover shares the cover tables beside them (:class:`AbsenceDraws`): a covered
+        absent Duty is followed by the present Duty of whoever covers it. Night shifts
         that started the day before day 0 are included, cut at time 0, so the ward is
         staffed from the first minute.
 
@@ -112,6 +173,7 @@ class Staffing:
         ValueError
             If a table is missing or narrower than a head count.
         """
+        covers: AbsenceTables = getattr(absence, "cover", {})
         shifts = {s.name: s for s in self.shifts}
         horizon = calendar.horizon
         out: list[Duty] = []
@@ -129,6 +191,8 @@ class Staffing:
                         f"no absence table for {max(per_type)} {self.group_ids[group]} on "
                         f"{shift_name} over {calendar.days} days: draw the inputs for it "
                         "(sim.inputs.draw_inputs, max_heads)")
+            shares = self.cover_of(group) if draws is not None else NO_COVER
+            chosen = _cover_table(covers, group, shift_name, draws) if any(shares) else None
             for day in range(-1, calendar.days):
                 n = self.head_count(group, shift_name, calendar.day_type(day)) \
                     if trace is None else trace[day + 1]
@@ -137,11 +201,20 @@ class Staffing:
                     continue
                 for position in range(n):
                     absent = draws is not None and draws[day + 1, position] < rate
-                    out.append(Duty(
+                    duty = Duty(
                         staff_id=f"{self.group_ids[group]}/{shift_name}/{position}",
                         group=group, shift=shift_name, day=day, start=max(start, 0.0), end=end,
                         certs=self.certs_of(group, position, n), absent=absent,
-                    ))
+                    )
+                    out.append(duty)
+                    source = cover_source(chosen[day + 1, position], shares) \
+                        if absent and chosen is not None else ""
+                    if source:
+                        out.append(Duty(
+                            staff_id=f"{duty.staff_id}:{source}", group=group, shift=shift_name,
+                            day=day, start=duty.start, end=end, absent=False, cover=source,
+                            certs=frozenset() if source == "agency" else duty.certs,
+                        ))
         for group, n in self.continuous:
             for position in range(n):
                 out.append(Duty(
@@ -151,3 +224,13 @@ class Staffing:
                 ))
         out.sort(key=lambda d: (d.start, d.group, d.staff_id))
         return out
+
+
+def _cover_table(covers: AbsenceTables, group: int, shift: str,
+                 draws: np.ndarray) -> np.ndarray:
+    """Return the cover table of a group's shift, as large as its absence table."""
+    table = covers.get((group, shift))
+    if table is None or table.shape[0] < draws.shape[0] or table.shape[1] < draws.shape[1]:
+        raise ValueError(f"no absence cover table for group {group} on {shift} as large as its "
+                         "absence table: draw the inputs for it (sim.inputs.draw_inputs)")
+    return table

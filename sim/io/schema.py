@@ -49,6 +49,7 @@ from sim.io.schema_types import (
     HeadCount,
     PerDayTypeShare,
     RosterEntry,
+    Share,
     Span,
     _Frozen,
     _same_clock,
@@ -56,10 +57,10 @@ from sim.io.schema_types import (
 )
 
 __all__ = [
-    "CATEGORIES", "DEFAULT_MAX_WAIT", "FTE", "PRIORITIES", "TIME_USE_CLASSES", "Arrivals",
-    "BreakSpec", "CalendarSpec", "DayTypeCount", "DayTypeFloat", "DayTypeShare",
-    "DispatchSpec", "DurationDefaults", "Group", "LateShares", "Scenario", "ShiftSpec",
-    "Targets", "Task", "Ward",
+    "CATEGORIES", "COVER_SOURCES", "DEFAULT_MAX_WAIT", "DEFAULT_PREMIUMS", "FTE", "PRIORITIES",
+    "TIME_USE_CLASSES", "Arrivals", "BreakSpec", "CalendarSpec", "Costs", "CoverShares",
+    "DayTypeCount", "DayTypeFloat", "DayTypeShare", "DispatchSpec", "DurationDefaults", "Group",
+    "LateShares", "Premiums", "Scenario", "ShiftSpec", "Targets", "Task", "Ward",
 ]
 
 
@@ -132,6 +133,56 @@ class DispatchSpec(_Frozen):
 
 
 
+#: Who covers an absent person's shift, in the order their shares are added up when the
+#: source of a cover is drawn (:func:`sim.staff.cover_source`, which has the same tuple).
+COVER_SOURCES = ("extra_shift", "overtime", "agency")
+#: What a covering hour costs on top of the group's ``cost_per_hour`` (0.5 = 50 % more):
+#: an extra shift (ekstravakt) of the ward's own part-timer is paid at the ordinary rate
+#: (merarbeid), overtime at the tariff's 50 % supplement (the Working Environment Act asks
+#: at least 40 %), an agency hour about twice an own employee's.
+DEFAULT_PREMIUMS = {"extra_shift": 0.0, "overtime": 0.5, "agency": 1.0}
+#: A premium: at most ten times the group's hourly cost on top.
+Premium = number(0, 10)
+
+
+class CoverShares(_Frozen):
+    """Shares of a group's absences covered by each source; the rest stays uncovered."""
+
+    extra_shift: Share = 0.0
+    overtime: Share = 0.0
+    agency: Share = 0.0
+
+    @model_validator(mode="after")
+    def _at_most_all(self) -> CoverShares:
+        total = self.extra_shift + self.overtime + self.agency
+        if total > 1 + 1e-9:
+            raise ValueError(f"the shares add up to {total:g}: at most 1 (all absences covered); "
+                             "the rest of the absences stay uncovered")
+        return self
+
+    def shares(self) -> tuple[float, float, float]:
+        """Return the shares in the order of :data:`COVER_SOURCES`."""
+        return (float(self.extra_shift), float(self.overtime), float(self.agency))
+
+
+class Premiums(_Frozen):
+    """What an hour of each cover source costs on top of the group's ``cost_per_hour``."""
+
+    extra_shift: Premium = DEFAULT_PREMIUMS["extra_shift"]  # type: ignore[valid-type]
+    overtime: Premium = DEFAULT_PREMIUMS["overtime"]  # type: ignore[valid-type]
+    agency: Premium = DEFAULT_PREMIUMS["agency"]  # type: ignore[valid-type]
+
+    def of(self) -> tuple[float, float, float]:
+        """Return the premiums in the order of :data:`COVER_SOURCES`."""
+        return (float(self.extra_shift), float(self.overtime), float(self.agency))
+
+
+class Costs(_Frozen):
+    """Cost settings beyond each group's ``cost_per_hour``: the premiums of absence cover."""
+
+    premiums: Premiums = Field(default_factory=Premiums)
+
+
 class Scenario(_Frozen):
     """A whole ward scenario, validated and frozen. Variants are new objects."""
 
@@ -148,6 +199,8 @@ class Scenario(_Frozen):
     certifications: dict[Label, dict[str, Certified]] = Field(default_factory=dict,
                                                               max_length=MAX_CERTIFICATIONS)
     absence: dict[str, AbsenceRate] = Field(default_factory=dict)
+    absence_cover: dict[str, CoverShares] = Field(default_factory=dict, max_length=MAX_GROUPS)
+    costs: Costs = Field(default_factory=Costs)
     dispatch: DispatchSpec = Field(default_factory=DispatchSpec)
     durations: DurationDefaults = Field(default_factory=DurationDefaults)
     arrivals: Arrivals = Field(default_factory=Arrivals)

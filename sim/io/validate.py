@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.io import explain
-from sim.io.errors import ScenarioError
+from sim.io.errors import ScenarioError, shown, suggest
 from sim.io.extends import in_base
 from sim.io.limits import check_work, paused_gc
 from sim.io.references import check_references
@@ -37,8 +37,21 @@ def _validated(raw: dict[str, Any], source: str) -> Scenario:
     except ValidationError as err:
         raise to_scenario_error(err, raw, source) from None
     check_references(scenario, source)
+    check_cover(scenario, source)
     check_work(scenario, source)
     return scenario
+
+
+def check_cover(scenario: Scenario, source: str) -> None:
+    """Check that ``absence_cover`` names staff groups (its shares are checked by the schema).
+
+    A group with cover but no absence rate is allowed: it covers nothing until it has one.
+    """
+    groups = [g.id for g in scenario.groups]
+    for group in scenario.absence_cover:
+        if group not in groups:
+            raise ScenarioError(source, f"absence_cover.{group}",
+                                f"{shown(group)} is not a staff group{suggest(group, groups)}")
 
 
 def to_scenario_error(err: ValidationError, raw: Any, source: str,
