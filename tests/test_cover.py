@@ -309,3 +309,46 @@ def test_the_engine_run_and_the_cover_kpis_count_the_same_duties() -> None:
     assert kpis.loc[("cover_hours_per_week", NURSE, "agency"), "value"] == pytest.approx(hours)
     assert kpis.loc[("cover_cost_per_week", NURSE, "agency"), "value"] == pytest.approx(
         hours * 200)
+
+
+# ---------------------------------------------------------------------------------------
+# The workbook carries the cover both ways
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "en"])
+def test_the_workbook_holds_the_cover_and_a_proposal_of_less_agency(lang: str,
+                                                                   tmp_path: Path) -> None:
+    from sim.io.workbook import read_workbook, write_workbook
+
+    today = from_dict(base_dict(absence={NURSE: 0.1},
+                                absence_cover={NURSE: {"overtime": 0.1, "agency": 0.25},
+                                               "helsefagarbeider": {"extra_shift": 0.5}},
+                                costs={"premiums": {"agency": 1.5}}))
+    less = from_dict(base_dict(absence={NURSE: 0.1}, name="less agency",
+                               absence_cover={NURSE: {"extra_shift": 0.3, "overtime": 0.1,
+                                                      "agency": 0.05},
+                                              "helsefagarbeider": {"extra_shift": 0.5}},
+                               costs={"premiums": {"agency": 1.2}}))
+    path = write_workbook(tmp_path / "w.xlsx", today, less, lang=lang)
+    book = read_workbook(path)
+    assert from_dict(book.baseline) == today
+    assert book.proposal is not None
+    back = from_dict(book.proposal)
+    assert (back.absence_cover, back.costs) == (less.absence_cover, less.costs)
+
+
+def test_a_cover_share_out_of_range_in_the_workbook_names_its_cell(tmp_path: Path) -> None:
+    import openpyxl
+
+    from sim.io.workbook import read_workbook, write_workbook
+
+    today = from_dict(base_dict(absence={NURSE: 0.1}, absence_cover={NURSE: {"agency": 0.6}}))
+    path = write_workbook(tmp_path / "w.xlsx", today, lang="en")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Absence"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("Covered by overtime") + 1, value=0.6)
+    book.save(path)
+    with pytest.raises(ScenarioError) as err:
+        read_workbook(path)
+    assert "add up to 1.2" in str(err.value) and "Absence!E2" in str(err.value)

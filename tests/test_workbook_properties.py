@@ -3,8 +3,9 @@
 The scenarios are those of ``tests/test_properties.py`` with what a ward's workbook adds:
 group and task names (Norwegian letters, a task without a name), times per staff group,
 per-group spreads, clock tasks on some day types, a description, targets per group or for
-all, a language, the full-time week. Numbers have at most four decimals: a workbook holds
-what a person types (Excel keeps 15 significant digits, not a float's 17).
+all, a language, the full-time week, absence cover shares and their premiums. Numbers have
+at most four decimals: a workbook holds what a person types (Excel keeps 15 significant
+digits, not a float's 17).
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ def ward_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         raw["language"] = draw(st.sampled_from(["nb", "sv", "en"]))
         raw["fte"] = {"weekly_hours": 37.5}
+    share = st.sampled_from([0, 0.15, 0.3333])
+    sources = ("extra_shift", "overtime", "agency")
+    cover = {g: {s: draw(share) for s in sources if draw(st.booleans())}
+             for g in groups if draw(st.integers(0, 2)) == 0}
+    if cover:  # some groups without absence, an entry with no source set (all 0)
+        raw["absence_cover"] = cover
+    if draw(st.booleans()):
+        raw["costs"] = {"premiums": {s: draw(st.sampled_from([0, 0.4, 1.25]))
+                                     for s in sources if draw(st.booleans())}}
     return raw
 
 

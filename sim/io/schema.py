@@ -156,8 +156,8 @@ class CoverShares(_Frozen):
     def _at_most_all(self) -> CoverShares:
         total = self.extra_shift + self.overtime + self.agency
         if total > 1 + 1e-9:
-            raise ValueError(f"the shares add up to {total:g}: at most 1 (all absences covered); "
-                             "the rest of the absences stay uncovered")
+            raise ValueError(f"the shares add up to {total:g}, more than every absence: together "
+                             "at most 1 (what is left of the absences stays uncovered)")
         return self
 
     def shares(self) -> tuple[float, float, float]:

@@ -137,9 +137,8 @@ def _proposal_change(book: Book, table: Any, baseline: dict[str, Any], vocab: Vo
 def _ordered(raw: dict[str, Any]) -> dict[str, Any]:
     """Top-level keys in the order of the scenario format (for tidy YAML)."""
     order = ("name", "description", "ward", "calendar", "intervals", "groups", "shifts", "breaks",
-             "roster",
-             "certifications", "absence", "dispatch", "durations", "arrivals", "tasks",
-             "targets", "fte", "language")
+             "roster", "certifications", "absence", "absence_cover", "costs", "dispatch",
+             "durations", "arrivals", "tasks", "targets", "fte", "language")
     out = {k: raw[k] for k in order if k in raw}
     out.update({k: x for k, x in raw.items() if k not in out})
     return out

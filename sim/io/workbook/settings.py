@@ -49,6 +49,9 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("coverage_probability", ("targets", "coverage_probability"), "share", "0.99"),
     ("shift_tail", ("targets", "shift_tail"), "share", "0.1"),
     ("weekly_hours", ("fte", "weekly_hours"), "positive", "35.5"),
+    ("premium_extra_shift", ("costs", "premiums", "extra_shift"), "minutes", "0"),
+    ("premium_overtime", ("costs", "premiums", "overtime"), "minutes", "0.5"),
+    ("premium_agency", ("costs", "premiums", "agency"), "minutes", "1"),
     ("language", ("language",), "language", ""),
 )
 DISTRIBUTIONS = ("lognormal", "gamma", "triangular", "exponential", "fixed")

@@ -287,11 +287,24 @@ def read_certifications(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNam
         book.change["certifications"] = change
 
 
+#: The Fravær sheet's cover columns: (today's column, the proposal's, the source).
+COVER_COLUMNS = (("cover_extra_shift", "proposal_extra_shift", "extra_shift"),
+                 ("cover_overtime", "proposal_overtime", "overtime"),
+                 ("cover_agency", "proposal_agency", "agency"))
+
+
 def read_absence(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNames) -> None:
-    """Fravær: the share of rostered shifts lost per group."""
-    top, cols = header(sheet, vocab, ("group", "absence", "proposal"), ("group",))
+    """Fravær: the share of rostered shifts lost per group, and the shares of it covered.
+
+    A cover column left empty is not set (no cover from that source); a row with none of
+    them filled gives the group no ``absence_cover`` entry.
+    """
+    keys = ("group", "absence", "proposal", *(k for c in COVER_COLUMNS for k in c[:2]))
+    top, cols = header(sheet, vocab, keys, ("group",))
     absence: dict[str, float] = {}
     change: dict[str, float] = {}
+    cover: dict[str, dict[str, float]] = {}
+    cover_change: dict[str, dict[str, float]] = {}
     for r in _rows(sheet, top):
         gid = _group(sheet, r, cols["group"], groups)
         for target, key in ((absence, "absence"), (change, "proposal")):
@@ -302,7 +315,22 @@ def read_absence(sheet: Sheet, vocab: Vocab, book: Book, groups: GroupNames) -> 
                 sheet.fail(r, cols[key], f"{as_text(value)!r}: an absence must be below 1")
             target[gid] = value
         book.cells[f"absence.{gid}"] = sheet.ref(r, cols.get("absence", cols["group"]))
+        for today, proposed, source in COVER_COLUMNS:
+            for target, key in ((cover, today), (cover_change, proposed)):
+                value = v.share(sheet, r, cols.get(key), "a share of absences covered")
+                if value is not None:
+                    target.setdefault(gid, {})[source] = value
+                    if target is cover:
+                        book.cells[f"absence_cover.{gid}.{source}"] = sheet.ref(r, cols[key])
+        if gid in cover:  # an error of the shares together: at the first one given
+            first = next(c[0] for c in COVER_COLUMNS if c[2] in cover[gid])
+            book.cells[f"absence_cover.{gid}"] = sheet.ref(r, cols[first])
     book.raw["absence"] = absence
+    if cover:
+        book.raw["absence_cover"] = cover
+    if cover_change:
+        book.change["absence_cover"] = cover_change
+        book.has_proposal = True
     if change:
         book.change["absence"] = change
         book.has_proposal = True

@@ -22,6 +22,7 @@ from sim.io.workbook.roundtrip import place_new
 from sim.io.workbook.sections import interval_names
 from sim.io.workbook.settings import DISTRIBUTIONS, FIELDS, get, show_value
 from sim.io.workbook.sheet_writer import SheetWriter
+from sim.io.workbook.sheets import COVER_COLUMNS
 from sim.io.workbook.task_writer import columns, task_rows
 from sim.io.workbook.vocab import Vocab
 
@@ -270,16 +271,36 @@ def _certifications(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any]
 
 def _absence(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None,
              groups: GroupNames) -> None:
+    """Fravær: absence per group and the shares of it covered by each source (and proposals)."""
     vocab = out.vocab
-    sheet = out.sheet("absence", [vocab.text("col", k) for k in ("group", "absence", "proposal")],
-                      freeze=(1, 0))
-    today = base.get("absence", {})
+    keys = ("group", "absence", "proposal", *(c[0] for c in COVER_COLUMNS),
+            *(c[1] for c in COVER_COLUMNS))
+    sheet = out.sheet("absence", [vocab.text("col", k) for k in keys], freeze=(1, 0))
+    today, cover = base.get("absence", {}), base.get("absence_cover", {})
     later = (prop or {}).get("absence", {}) if prop is not None else today
-    rows = list(today) + [g for g in later if g not in today]
-    for r, gid in enumerate(rows, start=1):
-        now, then = today.get(gid), later.get(gid, 0)
-        out.row(sheet, r, [groups.label(gid), now, then if prop is not None and then != now
-                           else None])
+    cover_later = (prop or {}).get("absence_cover", {}) if prop is not None else cover
+    rows = list(dict.fromkeys([*today, *cover, *later, *cover_later]))
+    for r, gid in enumerate(rows, start=1):  # a rate the proposal drops is written as 0
+        now = today.get(gid)
+        then = later.get(gid, None if now is None else 0)
+        shares = cover.get(gid)
+        if shares is not None and not shares:  # given, but no source set: 0 stands for it
+            shares = {"extra_shift": 0.0}
+        shares = shares or {}
+        proposed = cover_later.get(gid, {})
+        out.row(sheet, r, [
+            groups.label(gid), now, then if prop is not None and then != now else None,
+            *(shares.get(c[2]) for c in COVER_COLUMNS),
+            *(_proposed_share(shares, proposed, c[2], prop is not None) for c in COVER_COLUMNS),
+        ])
     out.choose(sheet, 0, 1, len(rows) + EXTRA_ROWS, "groups")
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 2, 12)
+    sheet.set_column(3, 8, 18)
+
+
+def _proposed_share(today: dict[str, Any], later: dict[str, Any], source: str,
+                    proposal: bool) -> Any:
+    """Return a proposal's cover share where it differs from today's (unset is 0)."""
+    then = later.get(source, 0)
+    return then if proposal and then != today.get(source, 0) else None
