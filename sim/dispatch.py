@@ -41,6 +41,7 @@ touches this module (and the scenario schema's list of rules) only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -140,13 +141,24 @@ def may_take(member: Member, job: Job, now: float, policy: DispatchPolicy) -> bo
     return True
 
 
+_idle_order = attrgetter("idle_since", "index")
+
+
 def _fit(members: list[Member], job: Job, now: float, own_only: bool,
          policy: DispatchPolicy) -> list[Member]:
-    """Return the members who may take ``job`` now, best first."""
-    group = job.task.group
-    fit = [m for m in members if (m.group == group or not own_only)
-           and may_take(m, job, now, policy)]
-    fit.sort(key=lambda m: (m.group != group, -m.group, m.idle_since, m.index))
+    """Return the members who may take ``job`` now, best first (:func:`may_take`, inlined)."""
+    task = job.task
+    group, needs = task.group, task.requires
+    if own_only:  # own group only: best first is longest idle, then staff order
+        fit = [m for m in members if m.group == group and (needs is None or needs in m.certs)]
+        if len(fit) > 1:
+            fit.sort(key=_idle_order)
+        return fit
+    glides = policy.may_glide(job, now)
+    fit = [m for m in members if (m.group == group or (glides and m.group < group))
+           and (needs is None or needs in m.certs)]
+    if len(fit) > 1:
+        fit.sort(key=lambda m: (m.group != group, -m.group, m.idle_since, m.index))
     return fit
 
 
@@ -210,21 +222,29 @@ def assign(
     list of (job, crew)
         The jobs to start now and who does each. The inputs are not modified.
     """
-    assignments: list[tuple[Job, list[Member]]] = []
     if not idle or not waiting:
+        return []
+    return match([list(block) for _, block in groupby(waiting, _priority)], idle, now, policy,
+                 on_duty)
+
+
+def match(blocks: Iterable[list[Job]], idle: list[Member], now: float, policy: DispatchPolicy,
+          on_duty: list[Member] | None = None) -> list[tuple[Job, list[Member]]]:
+    """:func:`assign` on the waiting jobs given per priority (``blocks``, most urgent first).
+
+    Each block holds, in queue order, at least every job of its priority that someone
+    free may take (of a group with a free member, or due to glide to a broader one); more
+    is allowed and changes nothing (the engine passes whole buckets of its queue).
+    """
+    assignments: list[tuple[Job, list[Member]]] = []
+    if not idle:
         return assignments
     free = list(idle)
     groups = {m.group for m in free}
     broadest = min(groups)
-    # Only jobs someone free may take: of a group with a free member, or due to glide to a
-    # broader one. Both sets only shrink as members are matched, so the loop's own checks
-    # remain; this just spares it the rest of the queue.
     glide, may_glide = policy.broader_may_take, policy.may_glide
-    candidates = [job for job in waiting if job.task.group in groups
-                  or (glide and job.task.group > broadest and may_glide(job, now))]
     passes = (True, False) if glide else (True,)
-    for _, block in groupby(candidates, _priority):
-        left = list(block)
+    for left in blocks:
         for own_only in passes:
             rest = []  # what the own groups did not start, for the gliding pass
             for job in left:
@@ -250,7 +270,7 @@ def assign(
                 else:
                     rest.append(job)
                     if not (fit and on_duty is not None and own_only):
-                        continue
+                        continue  # nothing changed: groups and broadest stay
                     if job.task.handover:  # one of them waits for the other shift
                         if not _partner_on_duty(on_duty, fit[0], job, now, policy):
                             continue

@@ -9,10 +9,12 @@ model's :class:`~sim.dispatch.DispatchPolicy`'s to say.
 
 Rule for events at the same instant (tested in tests/test_engine_deterministic.py): every
 state change at time t (task completions, shift ends and starts, arrivals, glide timers)
-is applied first, in any order, and then a single dispatch runs. The dispatch is an event
-at priority 2, after SimPy's URGENT (0) and NORMAL (1) events of the same time, so a task
-that ends exactly at shift end frees a member who is already leaving, and a member whose
-shift starts at t can take a task that arrives at t.
+is applied first, in any order, and then a single dispatch runs: the run loop
+(:meth:`_Ward.run`) steps SimPy's environment and, once no event of the instant is left in
+its queue, calls the dispatch requested at that instant, as an event of the lowest
+priority would run (without one event per dispatch). So a task that ends exactly at shift
+end frees a member who is already leaving, and a member whose shift starts at t can take a
+task that arrives at t.
 
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
 waiting carry over to whoever is on duty next. Meal breaks (:mod:`sim.breaks`) run in a
@@ -34,36 +36,21 @@ group there only when that group has one (no distribution is evaluated per job).
 
 from __future__ import annotations
 
-import bisect
 import math
-from operator import attrgetter
+
+from collections.abc import Callable
 
 import numpy as np
 import simpy
 from simpy.events import Event
 
 from sim.catalogue import Columns
-from sim.dispatch import Job, Member, assign
+from sim.dispatch import Job, Member, match
 from sim.engine_breaks import BreakRules
+from sim.engine_queue import WorkQueue
 from sim.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import Arrivals, Inputs
 from sim.model import WardModel
-
-#: Heap priority of the dispatch event: after URGENT (0) and NORMAL (1) at the same time.
-DISPATCH_PRIORITY = 2
-_queue_order = attrgetter("key")  # Job.key: priority, arrival, sequence
-
-
-class _Dispatch(Event):
-    """A zero-delay event that fires after every other event of the same instant."""
-
-    def __init__(self, env: simpy.Environment) -> None:
-        self.env = env
-        self.callbacks = []
-        self._ok = True
-        self._value = None
-        env.schedule(self, DISPATCH_PRIORITY, 0)
-
 
 class _Ward:
     """Engine state for one replication."""
@@ -76,12 +63,13 @@ class _Ward:
         duties = model.staffing.duties(model.calendar, inputs.absence)
         self.members = [Member(i, d.group, d.certs, d.end) for i, d in enumerate(duties)]
         self.log = EventLog(model.calendar.horizon, duties, [float("nan")] * len(duties))
-        self.waiting: list[Job] = []  # sorted by Job.key
+        self.queue = WorkQueue(1 + max((t.priority for t in model.tasks), default=0),
+                               len(model.group_ids), model.dispatch)
         self.idle: list[Member] = []
         self.on_duty: list[Member] = []
         self.new_jobs: list[Job] = []
-        self.waiting_per_group = [0] * len(model.group_ids)
-        self.pending = False
+        #: The dispatch requested at this instant (bound when requested), or None.
+        self.pending: Callable[[], None] | None = None
         self.seq = 0
         # per (task index, bed): the bed's call bell and how many requests it has made
         self.bells: dict[tuple[int, int], list] = {}
@@ -170,9 +158,8 @@ class _Ward:
         if by_group is not None:
             job.by_group, job.draw = by_group, draw
         self.seq += 1
-        self.waiting.insert(bisect.bisect_right(self.waiting, job.key, key=_queue_order), job)
+        self.queue.add(job)
         self.new_jobs.append(job)
-        self.waiting_per_group[task.group] += 1
         self._request()
 
     def _request(self) -> None:
@@ -185,34 +172,38 @@ class _Ward:
         if self.pending:
             return
         if self._could_start():
-            self.pending = True
-            _Dispatch(self.env).callbacks.append(self._dispatch)
+            self.pending = self._dispatch
         elif self.new_jobs:
             self._arm()
 
     def _could_start(self) -> bool:
         """Test, cheaply and conservatively, whether a dispatch now might start something."""
-        if not self.idle or not self.waiting:
+        queue = self.queue
+        if not self.idle or not queue.size:
             return False
-        counts, broadest = self.waiting_per_group, len(self.waiting_per_group)
+        counts, broadest = queue.per_group, len(queue.per_group)
         for m in self.idle:  # a plain loop: cheaper than any() on the few idle members
             if counts[m.group]:
                 return True
-            broadest = min(broadest, m.group)
+            if m.group < broadest:
+                broadest = m.group
         if not self.broader or not any(counts[broadest + 1:]):
             return False
         # a narrower group's task that may glide already (a later one's glide timer
         # requests the dispatch when it gets there)
-        now, may_glide = self.env.now, self.policy.may_glide
-        return any(job.task.group > broadest and may_glide(job, now) for job in self.waiting)
+        return queue.glides_to(broadest, self.env.now)
 
-    def _dispatch(self, _event: Event) -> None:
-        self.pending = False
-        env, now, log = self.env, self.env.now, self.log
-        assignments = assign(self.waiting, self.idle, now, self.policy, self.on_duty)
+    def _dispatch(self) -> None:
+        self.pending = None
+        env, now, log, queue, idle = self.env, self.env.now, self.log, self.queue, self.idle
+        if not idle:
+            self._arm()
+            return
+        groups = {m.group for m in idle}
+        assignments = match(queue.blocks(groups, min(groups), now), idle, now, self.policy,
+                            self.on_duty)
         for job, crew in assignments:
-            self.waiting.remove(job)
-            self.waiting_per_group[job.task.group] -= 1
+            queue.remove(job)
             duration = job.duration
             if job.by_group is not None:  # the crew's first member's group's own time
                 own = job.by_group[crew[0].group]
@@ -222,10 +213,9 @@ class _Ward:
             job.start, job.crew = now, tuple([m.index for m in crew])
             for m in crew:
                 m.busy, m.free_at = True, end
-                self.idle.remove(m)
+                idle.remove(m)
             log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
-            env.timeout(duration).callbacks.append(
-                lambda _, job=job, crew=crew: self._done(job, crew))
+            env.timeout(duration, (job, crew)).callbacks.append(self._done)
         self._arm()
 
     def _arm(self) -> None:
@@ -236,24 +226,28 @@ class _Ward:
                 continue
             wake = wake_after[job.task.index]
             if wake is not None:  # when a broader group may first take it
-                env.timeout(wake).callbacks.append(lambda _: self._request())
+                env.timeout(wake).callbacks.append(self._wake)
             if job.task.drop_after is not None:
-                env.timeout(job.task.drop_after).callbacks.append(
-                    lambda _, job=job: self._drop(job))
+                env.timeout(job.task.drop_after, job).callbacks.append(self._drop)
         self.new_jobs.clear()
 
-    def _drop(self, job: Job) -> None:
-        """Mark a task not started by its drop time as missed."""
+    def _wake(self, _event: Event) -> None:
+        self._request()
+
+    def _drop(self, event: Event) -> None:
+        """Mark a task not started by its drop time (the event's value) as missed."""
+        job = event._value  # a Timeout's value, read without the property's check
         if job.start is None:
-            self.waiting.remove(job)
-            self.waiting_per_group[job.task.group] -= 1
+            self.queue.remove(job)
             self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED,
                                        self.env.now))
             if job.task.after_done:  # the patient gave up on this call and may ring again
                 self._ring(job.task.index, job.bed, self.env.now)
             self._request()  # whoever was kept for its crew is free for other tasks
 
-    def _done(self, job: Job, crew: list[Member]) -> None:
+    def _done(self, event: Event) -> None:
+        """Free the crew of a finished job (the event's value: job, crew)."""
+        job, crew = event._value
         now = self.env.now
         for m in crew:
             m.busy = False
@@ -270,6 +264,15 @@ class _Ward:
         self.on_duty.remove(member)
         self.log.duty_end[member.index] = self.env.now
 
+    def run(self, until: float) -> None:
+        """Step the environment up to ``until``; dispatch once each instant's events are done."""
+        env = self.env
+        step, peek = env.step, env.peek
+        while (now := peek()) < until:
+            step()
+            if self.pending is not None and peek() > now:
+                self.pending()
+
     def finish(self) -> EventLog:
         """Close the log at the horizon: who is still on duty, which tasks never started."""
         log, horizon = self.log, self.log.horizon
@@ -277,7 +280,7 @@ class _Ward:
             duty = log.duties[m.index]
             if np.isnan(log.duty_end[m.index]) and not duty.absent and duty.start < horizon:
                 log.duty_end[m.index] = max(duty.end, m.free_at) if m.busy else duty.end
-        for job in self.waiting:
+        for job in self.queue.in_order():
             log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, WAITING, None))
         return log
 
@@ -302,5 +305,5 @@ def simulate(model: WardModel, inputs: Inputs) -> EventLog:
     env = simpy.Environment()
     ward = (_BreakWard if model.breaks else _Ward)(env, model, inputs)
     ward.start()
-    env.run(until=model.calendar.horizon)
+    ward.run(model.calendar.horizon)
     return ward.finish()

@@ -1,0 +1,83 @@
+"""The engine's queue of waiting work: tasks not yet started, bucketed by priority and group.
+
+Queue order is priority, then arrival time, then arrival sequence (:attr:`Job.key`). The
+engine numbers jobs as they arrive and time only moves forward, so within a priority
+arrival sequence alone gives that order, and a bucket (one priority, one placed group)
+stays in order by appending. A dispatch then reads only the buckets of groups someone
+free may serve (:meth:`WorkQueue.blocks`) instead of scanning every waiting task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from heapq import merge
+from operator import attrgetter
+
+from sim.dispatch import DispatchPolicy, Job
+
+_seq = attrgetter("seq")
+
+
+class WorkQueue:
+    """Tasks waiting to start, per (priority, placed group), each bucket in arrival order."""
+
+    def __init__(self, priorities: int, groups: int, policy: DispatchPolicy) -> None:
+        self.buckets: list[list[list[Job]]] = [[[] for _ in range(groups)]
+                                               for _ in range(priorities)]
+        self.per_group = [0] * groups  # waiting tasks per placed group
+        self.per_priority = [0] * priorities
+        self.size = 0
+        self.glide, self.may_glide = policy.broader_may_take, policy.may_glide
+
+    def add(self, job: Job) -> None:
+        """Queue a job that has just arrived (the latest in queue order of its bucket)."""
+        task = job.task
+        self.buckets[task.priority][task.group].append(job)
+        self.per_group[task.group] += 1
+        self.per_priority[task.priority] += 1
+        self.size += 1
+
+    def remove(self, job: Job) -> None:
+        """Take a started or missed job out of the queue."""
+        task = job.task
+        self.buckets[task.priority][task.group].remove(job)
+        self.per_group[task.group] -= 1
+        self.per_priority[task.priority] -= 1
+        self.size -= 1
+
+    def glides_to(self, broadest: int, now: float) -> bool:
+        """Whether a task of a group narrower than ``broadest`` may glide at ``now``.
+
+        The first job of a bucket arrived first, so if it may not glide, none of its may.
+        """
+        may_glide = self.may_glide
+        for row in self.buckets:
+            for jobs in row[broadest + 1:]:
+                if jobs and may_glide(jobs[0], now):
+                    return True
+        return False
+
+    def blocks(self, groups: set[int], broadest: int, now: float) -> Iterator[list[Job]]:
+        """Per priority, most urgent first, the jobs someone free may take, in queue order.
+
+        What :func:`sim.dispatch.match` needs: every job of a group in ``groups`` (those
+        with a free member), and of a narrower group than ``broadest`` when its bucket's
+        first job may glide (its bucket whole: the rest changes nothing). Lazily: a
+        dispatch that runs out of free members first never looks at the later priorities.
+        """
+        glide, may_glide = self.glide, self.may_glide
+        for row, count in zip(self.buckets, self.per_priority):
+            if not count:
+                continue
+            parts = []
+            for g, jobs in enumerate(row):
+                if jobs and (g in groups or (glide and g > broadest and may_glide(jobs[0], now))):
+                    parts.append(jobs)
+            if len(parts) == 1:
+                yield parts[0]
+            elif parts:
+                yield sorted([job for jobs in parts for job in jobs], key=_seq)
+
+    def in_order(self) -> list[Job]:
+        """Every waiting job in queue order."""
+        return [job for row in self.buckets for job in merge(*row, key=_seq)]
