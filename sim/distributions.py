@@ -2,16 +2,20 @@
 
 Every family is sampled by inverse transform from uniforms, so two scenarios that share a
 stream get the same *inherent* durations even if one of them changes a task's estimate
-(common random numbers). The distributions themselves are scipy.stats'.
+(common random numbers). The distributions themselves are scipy.stats', imported when a
+duration is first drawn: building a model (``wardsim validate``) must not wait for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import stats
+
+if TYPE_CHECKING:
+    from scipy import stats
 
 #: Keeps ppf away from 0 and 1, where some families return 0 or infinity.
 _EPS = 1e-12
@@ -39,6 +43,8 @@ class Duration:
         The generic family objects are used rather than frozen distributions: scipy builds
         a frozen one slowly, and each worker process would rebuild them for every job.
         """
+        from scipy import stats  # here, not at the top: it takes half a second to import
+
         if self.family == "lognormal":
             sigma2 = np.log1p(self.cv**2)
             return stats.lognorm, (np.sqrt(sigma2),), 0.0, self.mean * np.exp(-sigma2 / 2)

@@ -1,7 +1,7 @@
 """The Dask executor gives the same tables as the local one (issue 3, "Beyond one machine").
 
 A :class:`dask.distributed.LocalCluster` of two worker processes (one thread each) is
-started once for the module; ``wardsim compare`` and ``wardsim sweep`` are run with
+started once for the module; ``wardsim compare``, ``sweep`` and ``optimise`` are run with
 ``--executor dask --scheduler ADDRESS`` and with one local worker, and their tables must be
 equal exactly. A Dask executor without a usable scheduler is a command-line mistake: one
 line on stderr, exit code 2, no results folder. Skipped when the ``dask`` extra is missing.
@@ -117,3 +117,19 @@ def test_unreachable_scheduler_fails_in_one_line(files: dict[str, str], tmp_path
     assert code == 2
     assert err.startswith("wardsim: error:") and "127.0.0.1:9" in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_optimise_on_dask_equals_local(cluster, tmp_path: Path) -> None:
+    """The optimiser's evaluations on Dask give the same roster, search and certificate."""
+    from test_optimise import LAMBDA, queue_ward, write
+
+    source = write(tmp_path, queue_ward({"sykepleier": (LAMBDA, 3)}))
+    args = ["optimise", source, "--vary", "roster.sykepleier=1:9", "-n", "4", "--days", "4",
+            "--warmup-days", "1", "--seed", "3"]
+    assert main([*args, "--workers", "1", "--out", str(tmp_path / "local")]) == 0
+    assert main([*args, "--executor", "dask", "--scheduler", cluster.scheduler_address,
+                 "--out", str(tmp_path / "dask")]) == 0
+    _same(tmp_path / "local", tmp_path / "dask", ["search.csv", "certificate.csv", "targets.csv"])
+    local, dask = ((tmp_path / side / "optimum.yaml").read_text(encoding="utf-8")
+                   for side in ("local", "dask"))
+    assert local == dask and "sykepleier" in yaml.safe_load(local)["roster"]

@@ -29,44 +29,14 @@ from calibration.export import (
 )
 from calibration.report import arrivals_sections, durations_sections, render
 from calibration.timestudy import read_observations
-from sim.cli.common import messages, out_folder, positive
-from sim.i18n import LANGUAGES, Messages
+from sim.cli.common import messages, out_folder
+from sim.i18n import Messages
 from sim.io.results import AtomicFolder
 from sim.io.scenario import from_dict, load, load_raw
 from sim.io.schema import Scenario
 from sim.model import build_model
 
 VARIANT = "calibrated.yaml"
-
-
-def add_calibrate(sub: Any) -> None:
-    """Register ``wardsim calibrate durations`` and ``wardsim calibrate arrivals``."""
-    calibrate = sub.add_parser("calibrate", help="fit task times and rates from a time study "
-                               "into a variant of the scenario")
-    kinds = calibrate.add_subparsers(dest="kind", required=True, parser_class=type(calibrate))
-    durations = kinds.add_parser("durations", help="fit task durations from observed times")
-    durations.add_argument("observations", metavar="OBSERVATIONS",
-                           help="CSV or xlsx: task_id, minutes, optional group and interrupted")
-    durations.add_argument("--min-observations", type=positive, default=10,
-                           help="fewer observations keep the mapped estimate (default 10)")
-    durations.set_defaults(func=cmd_durations)
-    arrivals = kinds.add_parser("arrivals", help="estimate arrival rates from task events")
-    arrivals.add_argument("events", metavar="EVENTS",
-                          help="CSV or xlsx: task_id and time (or date/day and clock)")
-    arrivals.add_argument("--census", required=True, metavar="CENSUS",
-                          help="CSV or xlsx: date (or day), patients, optional day_type")
-    arrivals.set_defaults(func=cmd_arrivals)
-    for parser in (durations, arrivals):
-        parser.add_argument("--scenario", required=True, metavar="S.yaml",
-                            help="the scenario the observations belong to (never changed)")
-        parser.add_argument("--out", help="output folder (default results/calibrate-<file>-<time>)")
-        parser.add_argument("--emit-sweep", action="store_true",
-                            help="also write sweep.txt and sweep.json: the CIs as --vary ranges")
-        parser.add_argument("--seed", type=int, default=12345,
-                            help="seed of the bootstrap and the goodness-of-fit test "
-                                 "(default 12345)")
-        parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                            help="language of the output: nb, sv or en (default: the scenario's)")
 
 
 def _scenario(path: str) -> tuple[Scenario, dict[str, Any], Any]:

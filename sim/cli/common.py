@@ -1,131 +1,61 @@
-"""What every command shares: argument types, options, scenario loading, the results folder.
+"""What every command that works shares: scenario loading, the results folder, running.
 
-Also running one scenario's replications into a folder with a progress bar, and stopping.
+Also running one scenario's replications into a folder with a progress bar. Every path on
+the command line is checked before any work starts: :func:`out_folder` refuses an ``--out``
+that cannot become a folder.
 
-Every number and path on the command line is checked before any work starts: the types
-below refuse what is not a whole number in range (naming the option and the range, never
-a Python name), and :func:`out_folder` refuses an ``--out`` that cannot become a folder.
-
-Stopping: :func:`stop_signals` turns SIGTERM (and SIGHUP) into :class:`Terminated`, a
-``KeyboardInterrupt``, so the cleanup of Ctrl-C runs for both: the worker pool is ended at
-once (see :mod:`sim.parallel`), the unfinished ``.NAME.partial`` folder removed (a sweep
-keeps its finished points), and :func:`stopped_line` tells what happened.
+The argument types and shared options (:mod:`sim.cli.args`) and stopping
+(:mod:`sim.cli.stopping`) live in light modules of their own, so that building the parser
+imports none of what this module does; their names are re-exported here.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 import platform
-import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
 
 from sim import __version__
+from sim.cli.args import (  # noqa: F401 - re-exported: the commands import them from here
+    MAX_POINTS,
+    MAX_REPLICATIONS,
+    MAX_SEED,
+    MAX_WORKERS,
+    SHOWN,
+    Parser,
+    UsageError,
+    add_common,
+    messages,
+    non_negative,
+    one_line,
+    positive,
+    share,
+    shown,
+    whole,
+)
+from sim.cli.stopping import (  # noqa: F401 - re-exported
+    FOLDER_EVENTS,
+    Terminated,
+    exit_code,
+    notifier,
+    stop_signals,
+    stopped_line,
+)
 from sim.experiment import Results, default_workers, run_replications
-from sim.i18n import LANGUAGES, Messages
-from sim.io.limits import MAX_DAYS, check_work
-from sim.io.results import AtomicFolder, RunWriter, sha256
+from sim.i18n import Messages
+from sim.io.limits import check_work
+from sim.io.results import RunWriter, sha256
 from sim.io.scenario import load, scenarios_in
 from sim.io.schema import Scenario
 from sim.io.sources import label_of
 from sim.model import WardModel, build_model
-from sim.parallel import EXECUTORS
-
-
-class UsageError(Exception):
-    """A bad command-line value; told in one line, exit code 2."""
-
-
-#: Upper bounds of the command line's numbers: beyond them no ward study makes sense.
-MAX_REPLICATIONS = 100_000
-MAX_WORKERS = 256
-MAX_SEED = 2**63 - 1
-MAX_POINTS = 1_000_000
-#: Longest text of an argument quoted back in a message (characters).
-SHOWN = 60
-
-
-def one_line(text: str, limit: int = 1000) -> str:
-    """``text`` as one printable line: control characters escaped, at most ``limit`` characters."""
-    out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                  for ch in text)
-    return out if len(out) <= limit else out[: limit - 1] + "…"
-
-
-def shown(text: str) -> str:
-    """``repr`` of a user's text, cut to :data:`SHOWN` characters (control characters escaped)."""
-    return repr(text if len(text) <= SHOWN else text[: SHOWN - 1] + "…")
-
-
-def whole(low: int, high: int) -> Callable[[str], int]:
-    """Make an argument type: a whole number from ``low`` to ``high``, told in words if not."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip().replace("_", "x"))  # 1_000 is Python, not a count
-        except ValueError:
-            value = None
-        if value is None or not low <= value <= high:
-            span = f"from {low:,} to {high:,}"
-            raise argparse.ArgumentTypeError(f"must be a whole number {span}, got {shown(text)}")
-        return value
-    return parse
-
-
-positive = whole(1, MAX_REPLICATIONS)
-non_negative = whole(0, MAX_DAYS)
-seed = whole(0, MAX_SEED)
-
-
-def share(text: str) -> float:
-    """Read a number above 0 and at most 1, such as 0.85 (an argument type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a number above 0 and at most 1, such as 0.85, "
-                                         f"got {shown(text)}")
-    return value
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line (see :class:`UsageError`)."""
-
-    def error(self, message: str) -> None:
-        """Raise the error as one line instead of usage + message."""
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
-
-
-def add_common(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that simulates."""
-    parser.add_argument("--replications", "-n", type=positive, default=10, help="default 10")
-    parser.add_argument("--seed", type=seed, default=12345, help="default 12345")
-    parser.add_argument("--days", type=whole(1, MAX_DAYS),
-                        help="override the scenario's calendar days")
-    parser.add_argument("--warmup-days", type=non_negative, default=0,
-                        help="days left out of summaries (default 0)")
-    parser.add_argument("--out", help="results folder (default results/<name>-<time>)")
-    parser.add_argument("--workers", type=whole(1, MAX_WORKERS), default=None,
-                        help="local processes (default: every core)")
-    parser.add_argument("--executor", choices=EXECUTORS, default="local",
-                        help="local processes, or a Dask cluster (needs --scheduler)")
-    parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="language of the tables and the report: nb, sv or en (default: "
-                             "the scenario's `language:`, else en)")
-
-
-def messages(args: argparse.Namespace, scenario: Scenario | None = None) -> Messages:
-    """Return the messages of ``--lang``, else of the scenario's ``language:``, else English."""
-    return Messages(args.lang or (scenario.language if scenario else None) or "en")
 
 
 def check_executor(args: argparse.Namespace) -> None:
@@ -210,86 +140,6 @@ def check_out(folder: Path, given: bool = True) -> None:
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise UsageError(f"cannot make the results folder {folder}: no permission to write "
                          f"in {ancestor}; choose another --out")
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: stopped like Ctrl-C, with exit code 128 + the signal's number."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def exit_code(stop: KeyboardInterrupt) -> int:
-    """130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
-    return 128 + (stop.signum if isinstance(stop, Terminated) else signal.SIGINT)
-
-
-@contextlib.contextmanager
-def stop_signals() -> Iterator[None]:
-    """Turn Ctrl-C, SIGTERM and SIGHUP into exceptions, the first one only.
-
-    After the first, the others are ignored so that the cleanup it starts (ending the
-    workers, removing the unfinished folder) is not cut short. A signal that was ignored
-    when the command started (``nohup``, a background job) stays ignored. The previous
-    handlers are back on leaving (``main`` may be called more than once in a process).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
-    watched = [getattr(signal, n) for n in names]
-    previous = {}
-
-    def stop(signum: int, frame: object) -> None:
-        for sig in previous:
-            signal.signal(sig, signal.SIG_IGN)
-        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
-
-    for sig in watched:
-        if signal.getsignal(sig) is not signal.SIG_IGN:
-            previous[sig] = signal.signal(sig, stop)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-#: What the result folders of the running command did: (event, folder, messages), in order.
-FOLDER_EVENTS: list[tuple[str, AtomicFolder, Messages]] = []
-
-
-def notifier(msg: Messages) -> Callable[[str, AtomicFolder], None]:
-    """Say at once that a stale partial folder went; keep the rest for :func:`stopped_line`."""
-    def notify(event: str, folder: AtomicFolder) -> None:
-        if event == "stale":
-            key = "cli.stale_sweep" if folder.keep_partial else "cli.stale_partial"
-            print("wardsim: " + msg(key, folder=folder.tmp), file=sys.stderr)
-        else:
-            FOLDER_EVENTS.append((event, folder, msg))
-    return notify
-
-
-def stopped_line(stop: KeyboardInterrupt, msg: Messages) -> str:
-    """Tell what Ctrl-C or SIGTERM left: what was removed, or what is kept for ``--resume``."""
-    signame = "SIGHUP" if getattr(stop, "signum", None) == getattr(signal, "SIGHUP", None) \
-        else "SIGTERM"
-    ctrl_c = not isinstance(stop, Terminated)
-    outer = [(event, folder, m) for event, folder, m in FOLDER_EVENTS
-             if not any(other.tmp in folder.tmp.parents for _, other, _ in FOLDER_EVENTS)]
-    for event, folder, m in outer:
-        if event == "kept":
-            if ctrl_c:
-                return m("cli.sweep_interrupted", folder=folder.out_dir)
-            return m("cli.sweep_terminated", folder=folder.out_dir, signal=signame)
-    removed = [folder.tmp for event, folder, _ in outer if event == "removed"]
-    if removed:
-        m = outer[0][2]
-        if ctrl_c:
-            return m("cli.interrupted_removed", folder=removed[0])
-        return m("cli.terminated_removed", folder=removed[0], signal=signame)
-    return msg("cli.interrupted") if ctrl_c else msg("cli.terminated", signal=signame)
 
 
 def workers_of(args: argparse.Namespace) -> int:

@@ -22,12 +22,10 @@ from tqdm import tqdm
 from sim import __version__
 from sim.cli.common import (
     UsageError,
-    add_common,
     check_executor,
     messages,
     notifier,
     out_folder,
-    share,
     workers_of,
 )
 from sim.decide.bound import lower_bound
@@ -45,28 +43,6 @@ from sim.report.optimise_text import optimise_report
 
 class OutOfTime(Exception):
     """``--budget-minutes`` spent: the search stops with the best roster found so far."""
-
-
-def add_optimise(sub: argparse._SubParsersAction) -> None:
-    """Register ``wardsim optimise``."""
-    p = sub.add_parser("optimise", help="the cheapest roster that meets the targets, with a "
-                                        "lower bound and a certificate")
-    p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--vary", action="append", required=True,
-                   metavar="roster.GROUP[.SHIFT[.DAY_TYPE]]=LOW:HIGH",
-                   help="roster cells to choose and their range of heads; repeat for more")
-    p.add_argument("--fix", action="append", default=[], metavar='"GROUP[.SHIFT]>=N"',
-                   help='a rule every roster keeps, e.g. "sykepleier>=2 every shift"')
-    p.add_argument("--targets", metavar="TARGETS.yaml",
-                   help="service targets merged over the scenario's own `targets:`")
-    add_common(p)
-    p.add_argument("--confidence", type=share, default=0.95,
-                   help="confidence of the certificate (default 0.95)")
-    p.add_argument("--budget-minutes", type=float, default=None,
-                   help="stop searching after this many minutes (best so far, no certificate)")
-    p.add_argument("--resume", action="store_true",
-                   help="carry on a killed search in the same --out folder")
-    p.set_defaults(func=cmd_optimise)
 
 
 def _problem(args: argparse.Namespace) -> tuple[dict, object, list, list]:

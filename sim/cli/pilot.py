@@ -16,7 +16,6 @@ import json
 import platform
 import sys
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
@@ -27,11 +26,9 @@ from sim.cli.common import (
     messages,
     notifier,
     out_folder,
-    seed,
-    whole,
     workers_of,
 )
-from sim.i18n import LANGUAGES, Messages
+from sim.i18n import Messages
 from sim.io.limits import check_work
 from sim.io.results import AtomicFolder, sha256
 from sim.io.scenario import load
@@ -41,34 +38,6 @@ from sim.pilot import Pilot, read_pilot
 from sim.pilot.check import Checked, check_pilot
 from sim.pilot.files import TABLES, pilot_files
 from sim.pilot.report import report_html, row_line, side_by_side, summary_line
-
-
-def add_pilot(sub: Any) -> None:
-    """Register ``wardsim pilot check``."""
-    pilot = sub.add_parser("pilot", help="check the model against what a pilot measured")
-    kinds = pilot.add_subparsers(dest="kind", required=True, parser_class=type(pilot))
-    check = kinds.add_parser("check", help="run the scenario on a pilot's census and staffing "
-                             "and compare with its measured KPIs")
-    check.add_argument("scenario", help="scenario file (YAML or workbook)")
-    check.add_argument("pilots", nargs="*", metavar="PILOT",
-                       help="a workbook with the sheets census, staffing and measured, or a "
-                            "folder of census.csv, staffing.csv and measured.csv (without "
-                            "census or staffing: the scenario's plan); two or more are "
-                            "compared side by side")
-    for table in TABLES:
-        extra = " (the other two may be left out)" if table == "measured" else ""
-        check.add_argument(f"--{table}", metavar=f"{table.upper()}.csv",
-                           help=f"the {table} table as a file of its own{extra}")
-    check.add_argument("--replications", "-n", type=whole(2, 100_000), default=20,
-                       help="pilot periods simulated per section (default 20)")
-    check.add_argument("--seed", type=seed, default=12345, help="default 12345")
-    check.add_argument("--workers", type=whole(1, 256), default=None,
-                       help="local processes (default: every core)")
-    check.add_argument("--out", help="output folder (default results/pilot-<name>-<time>)")
-    check.add_argument("--report", action="store_true", help="also write report.html")
-    check.add_argument("--lang", choices=LANGUAGES, default=None,
-                       help="language of the output: nb, sv or en (default: the scenario's)")
-    check.set_defaults(func=cmd_pilot_check, executor="local")
 
 
 def _read(args: argparse.Namespace, scenario: Scenario, msg: Messages) -> list[Pilot]:

@@ -1,4 +1,4 @@
-"""``wardsim run`` and ``wardsim validate``."""
+"""``wardsim run``."""
 
 from __future__ import annotations
 
@@ -9,26 +9,8 @@ from sim.cli.common import check_executor, messages, out_folder, scenario_model,
 from sim.cli.reporting import write_report
 from sim.decide.fte import fte_table
 from sim.experiment import Results
-from sim.io.scenario import load
-from sim.model import build_model, coverage_gaps
 from sim.report.optimise_text import fte_lines
 from sim.report.text import run_report
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a file and list where nobody on the roster may do a task."""
-    scenario = load(args.scenario)
-    model = build_model(scenario, source=args.scenario)
-    msg = messages(args, scenario)
-    gaps = coverage_gaps(model)
-    print(msg("cli.valid", file=args.scenario, tasks=len(model.tasks), groups=len(model.group_ids),
-              days=model.calendar.days))
-    if gaps.empty:
-        print(msg("cli.covered"))
-    else:
-        print(msg("cli.gaps"))
-        print(gaps.to_string(index=False))
-    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -10,50 +10,11 @@ import argparse
 from pathlib import Path
 
 from sim.cli.common import UsageError
-from sim.i18n import LANGUAGES
 from sim.io.scenario import load, scenarios_in
 from sim.io.schema import Scenario
 from sim.io.sources import PROPOSAL, is_workbook
 from sim.io.workbook import read_workbook, write_workbook
 from sim.io.workbook.roundtrip import first_difference, to_yaml, write_new
-
-
-def add_workbook(sub: argparse._SubParsersAction) -> None:
-    """Register ``wardsim workbook`` and its three commands."""
-    top = sub.add_parser("workbook", help="the task-mapping workbook (Excel): template, import, "
-                                          "export")
-    commands = top.add_subparsers(dest="workbook_command", required=True,
-                                  parser_class=type(top))
-    template = commands.add_parser("template", help="write an empty workbook to fill in, or one "
-                                                    "filled from a scenario")
-    template.add_argument("out", metavar="OUT.xlsx", help="the new workbook")
-    template.add_argument("--from", dest="source", metavar="SCENARIO",
-                          help="fill it from this scenario (YAML or workbook)")
-    _layout(template)
-    template.set_defaults(func=cmd_template)
-
-    imp = commands.add_parser("import", help="turn a workbook into scenario YAML files")
-    imp.add_argument("workbook", metavar="IN.xlsx", help="the filled-in workbook (only read)")
-    imp.add_argument("-o", "--out", required=True, metavar="WARD.yaml",
-                     help="today's ward; a proposal goes to WARD-forslag.yaml beside it")
-    imp.set_defaults(func=cmd_import)
-
-    export = commands.add_parser("export", help="write a scenario as a workbook")
-    export.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file (or workbook)")
-    export.add_argument("-o", "--out", required=True, metavar="OUT.xlsx", help="the new workbook")
-    export.add_argument("--proposal", metavar="VARIANT",
-                        help="a variant of SCENARIO, written as the Forslag columns")
-    _layout(export)
-    export.set_defaults(func=cmd_export)
-
-
-def _layout(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="language of the sheets and headers (default: the scenario's "
-                             "`language:`, else nb)")
-    parser.add_argument("--flat", action="store_true",
-                        help="one flat task table with Intervall and Kategori columns, instead "
-                             "of the seed's interval and category headings")
 
 
 def _new_xlsx(out: str) -> Path:

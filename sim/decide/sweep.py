@@ -22,6 +22,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.calendar import DAY_TYPES
+from sim.decide.sweep_spec import DESIGNS, SweepError
 from sim.experiment import run_one
 from sim.io.errors import ScenarioError
 from sim.io.errors import suggest as _suggest
@@ -29,7 +30,6 @@ from sim.io.scenario import from_dict
 from sim.metrics import ALL
 from sim.model import build_model
 
-DESIGNS = ("lhs", "sobol", "grid", "oat")
 #: Fields that hold whole numbers (head counts, beds, days, crew size): their values are rounded.
 _WHOLE = re.compile(r"^(roster\.|ward\.beds$|calendar\.days$|tasks\.[^.]+\.staff$)")
 #: Multipliers that exist with a default even when a file does not mention them.
@@ -38,10 +38,6 @@ MULTIPLIERS = {"durations.scale": 1.0, "arrivals.scale": 1.0}
 MAX_DESIGN_POINTS = 20_000
 #: Longest text of a ``--vary`` quoted back in a message (characters).
 _SHOWN = 60
-
-
-class SweepError(Exception):
-    """A bad sweep specification; told in one line, exit code 2."""
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,14 @@ def shown(value: Any, limit: int = 60) -> str:
     return quoted(value, limit)
 
 
+class OutFolderError(Exception):
+    """The results folder cannot be made where asked; told in one line, exit code 2.
+
+    Here, not in :mod:`sim.io.results` (which re-exports it), so that the command line
+    can catch it without importing pandas and pyarrow.
+    """
+
+
 class ScenarioError(Exception):
     """A problem in a scenario file, told as ``file: field: message`` on one line."""
 

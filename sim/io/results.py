@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiment import Replication, Results
+from sim.io.errors import OutFolderError
 from sim.io.sources import file_of
 
 try:
@@ -52,10 +53,6 @@ STAFF_SCHEMA = pa.schema([
 def sha256(path: str | Path) -> str:
     """Hex SHA-256 of a source's file, to tie results to the exact scenario text."""
     return hashlib.sha256(file_of(path).read_bytes()).hexdigest()
-
-
-class OutFolderError(Exception):
-    """The results folder cannot be made where asked; told in one line, exit code 2."""
 
 
 #: ``notify(event, folder)`` of an :class:`AtomicFolder`: ``stale`` (a partial folder left by
