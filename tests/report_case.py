@@ -12,17 +12,20 @@ text everywhere. The assistant works days only, so its evening and night cells m
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from sim.decide.compare import compare, freed_nurse_hours
+from sim.decide.fte import cost_per_week
 from sim.experiment import run_replications
 from sim.io.scenario import from_dict, load_raw
 from sim.model import build_model
 from sim.report.describe import describe_scenarios
 from sim.report.html import ReportData
+from sim.report.optimise_html import OptimiseData
 
 #: The task's and the staff group's ids, and their hostile names.
 TASK_ID, GROUP_ID = "blodprove", "assistent"
@@ -47,6 +50,8 @@ BASE = {
                "helsefagarbeider": {"day": 1, "evening": 1, "night": 1},
                GROUP_ID: {"day": 1, "evening": 0, "night": 0}},
     "absence": {"sykepleier": 0.1},
+    "absence_cover": {"sykepleier": {"extra_shift": 0.5, "agency": 0.2}},
+    "fte": {"weekly_hours": 37.5, "post_size": 0.8},
     "dispatch": {"policy": "glide", "glide_after": 10},
     "durations": {"distribution": "lognormal", "cv": 0.5},
     "tasks": [
@@ -114,12 +119,14 @@ def build(folder: Path, command: str = "assess") -> ReportData:
     paths = write_scenarios(folder)
     labels = list(LABELS[:1] if command == "run" else LABELS)
     paths = paths[:len(labels)]
-    models = [dataclasses.replace(build_model(from_dict(load_raw(p), str(p))), name=label)
-              for p, label in zip(paths, labels, strict=True)]
+    scenarios = [from_dict(load_raw(p), str(p)) for p in paths]
+    models = [dataclasses.replace(build_model(s), name=label)
+              for s, label in zip(scenarios, labels, strict=True)]
     results = [run_replications(m, REPLICATIONS, SEED, WARMUP) for m in models]
     infos = describe_scenarios(paths, labels)
     data = ReportData(f"Report test – {TASK}", command, infos, models, results,
-                      meta={"created": "2025-01-01 12:00"})
+                      meta={"created": "2025-01-01 12:00"},
+                      fte_settings=[s.fte for s in scenarios])
     if command == "run":
         return data
     data.comparison = compare(results, models, labels)
@@ -143,8 +150,53 @@ def build(folder: Path, command: str = "assess") -> ReportData:
 ASSESS_FIGURES = (
     "fig-verdict-0", "fig-verdict-1", "fig-util-0", "fig-util-1", "fig-util-diff-1",
     "fig-util-fan", "fig-freed", "fig-nurse-time", "fig-nurse-time-use", "fig-wait-priority",
-    "fig-wait-category", "fig-late-missed",
+    "fig-wait-category", "fig-late-missed", "fig-staff-cost-0", "fig-staff-cost-1",
+    "fig-staff-agency",
 )
 #: Tables of an assess report.
-ASSESS_TABLES = ("table-verdicts", "table-feasibility", "table-training", "model-groups-0",
+ASSESS_TABLES = ("table-verdicts", "table-feasibility", "table-training", "staff-fte-0",
+                 "staff-fte-1", "model-groups-0",
                  "model-tasks-0", "model-groups-1", "model-tasks-1", "model-description")
+
+
+#: The varied cells of the optimise case, and their chosen heads.
+OPTIMISE_CELLS = ("helsefagarbeider.night.weekday", "helsefagarbeider.night.weekend")
+
+
+def optimise_case(folder: Path) -> OptimiseData:
+    """Return the baseline as the chosen roster of a made-up search over the nights.
+
+    One head a night costs 8 h x 400 = 3 200 a night: 16 000 a week on weekdays, 6 400 at
+    weekends. The search: the top, the bound (pruned), the chosen roster, a cheaper one that
+    misses a target and one pruned because a roster with more heads missed.
+    """
+    base = write_scenarios(folder)[0]
+    scenario = from_dict(load_raw(base), str(base))
+    model = build_model(scenario)
+    cost = cost_per_week(model)
+    rows = [(3, 3, cost + 2 * 22_400, "feasible", "top"),
+            (0, 0, cost - 22_400, "pruned_bound", "bound"),
+            (1, 1, cost, "feasible", "bound"),
+            (0, 1, cost - 16_000, "not_feasible", "down"),
+            (0, 0, cost - 22_400, "pruned_monotone", "down")]
+    search = pd.DataFrame(rows, columns=[*OPTIMISE_CELLS, "cost_per_week", "outcome", "phase"])
+    certificate = pd.DataFrame([
+        ("1 1", "", "meets", "meets", "utilisation", "sykepleier", "day", "weekday", 0.5, 0.6,
+         0.85, 24),
+        ("0 1", OPTIMISE_CELLS[0], "misses", "misses", "late_share_normal", "helsefagarbeider",
+         "night", "weekday", 0.3, 0.2, 0.1, 24),
+        ("1 0", OPTIMISE_CELLS[1], "misses", "undecided", "roster", "helsefagarbeider", "night",
+         "weekend", 0.0, math.nan, 1.0, 8)],
+        columns=["roster", "changed_cell", "claim", "status", "check", "group", "shift",
+                 "day_type", "mean", "bound", "target", "replications"])
+    targets = _feasibility(_cells()[lambda f: f["scenario"] == "baseline"]).drop(
+        columns=["reason", "reason_args"])
+    summary = {"roster": dict.fromkeys(OPTIMISE_CELLS, 1), "cost_per_week": cost,
+               "lower_bound": cost - 6_400, "gap": 6_400, "certified": False,
+               "alpha_per_test": 0.05 / 3}
+    spec = {"scenario_file": str(base), "scenario_sha256": "0" * 64,
+            "vary": ["roster.helsefagarbeider.night=0:3"], "fix": [f"{GROUP_ID}>=1 every shift"],
+            "seed": SEED, "replications": 8, "warmup_days": WARMUP, "confidence": 0.95,
+            "wardsim_version": "0.1.0"}
+    return OptimiseData(f"optimise – {TASK}", model, scenario.fte, search, certificate, targets,
+                        summary, spec)

@@ -203,7 +203,8 @@ def test_sections_without_data_are_left_out(tmp_path):
     graphs = {attrs["id"] for _, attrs in parse(html).tags
               if "plotly-graph-div" in (attrs.get("class") or "")}
     assert graphs == {"fig-util-0", "fig-util-fan", "fig-nurse-time", "fig-nurse-time-use",
-                      "fig-wait-priority", "fig-wait-category", "fig-late-missed"}
+                      "fig-wait-priority", "fig-wait-category", "fig-late-missed",
+                      "fig-staff-cost-0", "fig-staff-agency"}
     assert 'id="verdict"' not in html and 'id="training"' not in html
     assert "model-description" in html
 

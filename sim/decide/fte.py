@@ -129,8 +129,7 @@ def fte_table(model: WardModel, fte: FTE | float) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=FTE_COLUMNS)
     total = {"group": "total", **{c: round(float(frame[c].sum()), 2) for c in FTE_COLUMNS[1:]}}
     total["posts"] = int(frame["posts"].sum())
-    total["post_size"] = (round(float(frame["persons"].sum()) / total["posts"], 2)
-                          if total["posts"] else float("nan"))
+    total["post_size"] = float("nan")  # the groups' sizes may differ; each is in its row
     return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
 

@@ -17,19 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from sim import __version__
 from sim.experiment import Results
 from sim.i18n import Messages
+from sim.io.schema_targets import FTE
 from sim.model import WardModel
 from sim.report import figures as f
 from sim.report import figures_tasks as ft
+from sim.report.blocks import Block, Section, figure_block, render_page
+from sim.report.blocks import section as _section
 from sim.report.describe import ScenarioInfo, show_value
+from sim.report.staffing import staffing_section
 from sim.report.tables import (
     Cell,
     feasibility_table,
@@ -39,9 +38,6 @@ from sim.report.tables import (
     training_table,
 )
 
-#: plotly's options for every figure: no logo link, no tools that make no sense here.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 COMMANDS = ("run", "compare", "assess")
 
 
@@ -67,6 +63,10 @@ class ReportData:
     verdicts: pd.DataFrame | None = None
     training: pd.DataFrame | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Each scenario's ``fte:`` settings: the staff, posts and cost section needs them.
+    fte_settings: Sequence[FTE] | None = None
+    #: Each scenario's :func:`sim.decide.costs.cost_table`, for the cost by source.
+    costs: Sequence[pd.DataFrame] | None = None
 
     def __post_init__(self) -> None:
         if self.command not in COMMANDS:
@@ -78,46 +78,6 @@ class ReportData:
     def labels(self) -> list[str]:
         """Scenario labels, baseline first."""
         return [r.scenario for r in self.results]
-
-
-@dataclass
-class Block:
-    """One figure or table of a section, as the template reads it."""
-
-    kind: str
-    id: str
-    title: str = ""
-    caption: str = ""
-    html: Markup | None = None
-    header: list[str] = field(default_factory=list)
-    rows: list[list[Cell]] = field(default_factory=list)
-    folded: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Section:
-    """A titled part of the page; left out when it has no blocks."""
-
-    id: str
-    title: str
-    intro: str = ""
-    blocks: list[Block] = field(default_factory=list)
-
-
-def figure_block(fig: go.Figure | None, div_id: str, title: str, caption: str) -> Block | None:
-    """Turn a figure into HTML for the page: no plotly.js of its own, no MathJax."""
-    if fig is None:
-        return None
-    markup = pio.to_html(fig, full_html=False, include_plotlyjs=False, include_mathjax=False,
-                         div_id=div_id, config=PLOTLY_CONFIG)
-    return Block("figure", div_id, title, caption, Markup(markup))
-
-
-def _section(sid: str, title: str, blocks: Sequence[Block | None],
-             intro: str = "") -> Section | None:
-    kept = [b for b in blocks if b is not None]
-    return Section(sid, title, intro, kept) if kept else None
 
 
 def _verdict_section(data: ReportData, msg: Messages) -> Section | None:
@@ -244,16 +204,14 @@ def _model_section(data: ReportData, msg: Messages) -> Section | None:
     return _section("model", msg("report.section.model"), blocks, msg("report.caption.model"))
 
 
+def _staffing_section(data: ReportData, msg: Messages) -> Section | None:
+    return staffing_section(data.models, data.labels, data.fte_settings, msg, data.costs)
+
+
 SECTIONS: tuple[Callable[[ReportData, Messages], Section | None], ...] = (
-    _verdict_section, _training_section, _utilisation_section, _nurse_section, _wait_section,
-    _model_section,
+    _verdict_section, _training_section, _staffing_section, _utilisation_section,
+    _nurse_section, _wait_section, _model_section,
 )
-
-
-def _environment() -> Environment:
-    """Return a Jinja2 environment with autoescape on (built per report: no module state)."""
-    return Environment(loader=PackageLoader("sim.report", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def render_report(data: ReportData, msg: Messages) -> str:
@@ -262,7 +220,4 @@ def render_report(data: ReportData, msg: Messages) -> str:
     subtitle = msg(f"report.subtitle.{data.command}", scenarios=msg.join(data.labels),
                    replications=msg.number(data.results[0].replications, "int"),
                    days=msg.number(data.models[0].calendar.days, "int"))
-    return _environment().get_template("report.html.j2").render(
-        lang=msg.lang, title=data.title, subtitle=subtitle, sections=sections, version=__version__,
-        plotlyjs=Markup(get_plotlyjs()), footer=msg("report.footer", version=__version__),
-    )
+    return render_page(data.title, subtitle, sections, msg)

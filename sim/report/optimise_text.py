@@ -5,22 +5,38 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.decide.evaluate import is_mean_check
+from sim.decide.fte import working_weeks
 from sim.i18n import Messages
+from sim.io.schema_targets import FTE
 
 #: At most this many targets are printed (targets.csv holds every one).
 MAX_TARGETS = 12
 
 
-def fte_lines(fte: pd.DataFrame, weekly_hours: float, msg: Messages) -> list[str]:
-    """Return the FTE (årsverk) lines of a roster: a heading, then one line per rostered group."""
-    lines = [msg("optimise.fte_header", weekly=weekly_hours)]
-    lines += [msg("optimise.fte_row", group=r.group, hours=r.hours_per_week, fte=r.fte)
-              for r in fte.itertuples() if r.hours_per_week > 0 or r.group == "total"]
+def fte_lines(fte: pd.DataFrame, settings: FTE | float, msg: Messages) -> list[str]:
+    """Return the staff lines of a roster: a heading, one line per rostered group, the total.
+
+    ``fte`` is :func:`sim.decide.fte.fte_table`; ``settings`` the scenario's ``fte:`` (a
+    number is taken as its ``weekly_hours``).
+    """
+    fs = settings if isinstance(settings, FTE) else FTE(weekly_hours=settings)
+    night = fs.night_weekly_hours is not None
+    lines = [msg("fte.header_night" if night else "fte.header", weekly=fs.weekly_hours,
+                 night=fs.night_weekly_hours, weeks=working_weeks(fs))]
+    for r in fte.itertuples():
+        if r.group == "total":
+            lines.append(msg("fte.total", hours=r.hours_per_week, fte=r.fte, persons=r.persons,
+                             posts=r.posts))
+        elif r.hours_per_week > 0:
+            lines.append(msg("fte.row_night" if night else "fte.row", group=r.group,
+                             hours=r.hours_per_week, night=r.night_hours_per_week, fte=r.fte,
+                             fte_night=r.fte_night, persons=r.persons, posts=r.posts,
+                             size=r.post_size))
     return lines
 
 
 def optimise_report(cells, chosen, search, certificate, fte: pd.DataFrame, bound,
-                    confidence: float, weekly_hours: float, msg: Messages) -> str:
+                    confidence: float, weekly_hours: FTE | float, msg: Messages) -> str:
     """Return the text printed after ``wardsim optimise``."""
     cost = bound.cost_of(chosen.roster)
     evaluated = len({r[0] for r in search.trace.rows if r[4] is not None})
