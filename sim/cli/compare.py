@@ -21,7 +21,6 @@ from sim.cli.common import (
     scenario_model,
     simulate_into,
 )
-from sim.cli.reporting import write_report
 from sim.decide.compare import compare, freed_nurse_hours, over_threshold, worse_categories
 from sim.experiment import Results
 from sim.io.results import AtomicFolder, write_json
@@ -72,6 +71,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "replications": args.replications, "warmup_days": args.warmup_days,
             "max_utilisation": args.max_utilisation, "wardsim_version": __version__})
         if args.report:
+            from sim.cli.reporting import write_report  # plotly and jinja2: only with --report
+
             meta = {"seed": args.seed, "replications": args.replications,
                     "warmup_days": args.warmup_days, "days": models[0].calendar.days,
                     "common_random_numbers": not args.independent_streams}

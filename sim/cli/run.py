@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from sim.cli.common import check_executor, messages, out_folder, scenario_model, simulate_into
-from sim.cli.reporting import write_report
 from sim.decide.fte import fte_table
 from sim.experiment import Results
 from sim.report.optimise_text import fte_lines
@@ -22,6 +21,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_executor(args)
 
     def report(tmp: Path, results: Results) -> None:
+        from sim.cli.reporting import write_report  # plotly and jinja2: only with --report
+
         meta = {"seed": args.seed, "replications": args.replications,
                 "warmup_days": args.warmup_days, "days": model.calendar.days}
         write_report(tmp / "report.html", "run", [args.scenario], [model], [results], msg, meta)
