@@ -17,8 +17,14 @@ solved by ``scipy.optimize.milp``, HiGHS):
 
 Every roster that is feasible in ``assess`` meets these (up to the averaging: the target is
 on the mean of each replication's utilisation, the bound on the mean work), so the cheapest
-roster meeting them costs no more than the optimum. Cost is cost per hour × rostered hours
-per week; if no group has a cost per hour, hours per week are the cost.
+roster meeting them costs no more than the optimum. Cost is that of
+:func:`sim.decide.costs.cost_per_week` (rostered hours plus expected absence cover, see
+:func:`cost_rates`); if no group has a cost per hour, hours per week are the cost.
+
+Under ``glide`` the rows per day type are weak (the fixed nurses' slack absorbs the work
+of the varied groups in the sum of the day), so :mod:`sim.decide.bound_shifts` adds rows
+per shift window (work that must be done inside it) and ``assess``'s coverage rule (an
+exact count of certified heads), each with its proof there.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY, span_pieces
 from sim.catalogue import TaskType, rate_windows
+from sim.decide.bound_shifts import coverage_rows, shift_rows
 from sim.decide.cells import Cell
 from sim.decide.fte import cell_hours
 from sim.decide.training import shift_hours
@@ -65,10 +72,26 @@ class Bound:
 
 
 def cost_rates(model: WardModel) -> tuple[float, ...]:
-    """Cost of one hour per group; all 1 (hours are the cost) if no group has a cost."""
-    if any(c > 0 for c in model.cost_per_hour):
+    """Cost of one rostered hour per group on a shift, expected absence cover included.
+
+    :func:`sim.decide.costs.cost_per_week` is rostered hours × cost per hour plus, per
+    cover source, hours × absence × share × cost per hour × (1 + premium): linear in the
+    heads, so one rate per group. All 1 (hours are the cost) if no group has a cost.
+    """
+    if not any(c > 0 for c in model.cost_per_hour):
+        return tuple(1.0 for _ in model.cost_per_hour)
+    staffing = model.staffing
+    return tuple(c * (1.0 + staffing.absence[g] * sum(
+        share * (1.0 + premium) for share, premium in zip(staffing.cover_of(g),
+                                                          staffing.premiums, strict=True)))
+        for g, c in enumerate(model.cost_per_hour))
+
+
+def _hour_rates(model: WardModel, shift: str) -> tuple[float, ...]:
+    """Cost rates of a cell's hour: round the clock nobody is absent (no cover cost)."""
+    if shift == CONTINUOUS and any(c > 0 for c in model.cost_per_hour):
         return model.cost_per_hour
-    return tuple(1.0 for _ in model.cost_per_hour)
+    return cost_rates(model)
 
 
 def _day_types(model: WardModel) -> list[str]:
@@ -134,9 +157,13 @@ def _capacity(model: WardModel, cells: list[Cell], fixed: list, targets: Targets
     out = []
     for members in sets:
         work = sum(offered_work(model, t, d) for t in model.tasks if t.group in members)
-        if targets.max_missed_per_week > 0:  # work that may be missed need not be done
+        if targets.max_missed_per_week > 0:  # work that may be missed need not be done:
+            # per cell (group × shift × day type) and week, so per day of type d
             longest = max((t.duration.mean * t.staff for t in model.tasks), default=0.0)
-            work -= targets.max_missed_per_week / 7.0 * longest * len(members)
+            days = sum(1 for t in model.calendar.day_types() if t == d)
+            cells_of_group = len(model.staffing.shifts) + 1
+            work -= (targets.max_missed_per_week * model.calendar.days / 7.0 * cells_of_group
+                     / max(days, 1) * longest * len(members))
         if work <= 0:
             continue
         row = [_useful(model, targets, rank[c.group], c.shift)
@@ -146,6 +173,11 @@ def _capacity(model: WardModel, cells: list[Cell], fixed: list, targets: Targets
         who = " and ".join(model.group_ids[g] for g in members)
         out.append((row, work - have, f"the offered work of {who} on a {d} within its capacity"))
     return out
+
+
+def _may_hold(model: WardModel, cert: str, group: int) -> bool:
+    """Whether any member of ``group`` may hold ``cert`` (a rule names the group)."""
+    return any(c == cert and g == group for c, g, _ in model.staffing.certifications)
 
 
 def _staffed(model: WardModel, cells: list[Cell], fixed: list,
@@ -158,7 +190,8 @@ def _staffed(model: WardModel, cells: list[Cell], fixed: list,
         if not arrive.any():
             continue
         may = {g for g in range(len(model.group_ids))
-               if g == task.group or (model.dispatch.broader_may_take and g < task.group)}
+               if (g == task.group or (model.dispatch.broader_may_take and g < task.group))
+               and (task.requires is None or _may_hold(model, task.requires, g))}
         none = np.zeros(MINUTES_PER_DAY, bool)
         cover = np.array([_covers(c.shift, model) & arrive
                           if rank[c.group] in may and c.day_type in (d, "all") else none
@@ -181,15 +214,18 @@ def _staffed(model: WardModel, cells: list[Cell], fixed: list,
 def lower_bound(model: WardModel, cells: list[Cell], targets: Targets) -> Bound:
     """Find the cheapest roster of the varied cells meeting the necessary conditions."""
     rank = {g: i for i, g in enumerate(model.group_ids)}
-    rates = cost_rates(model)
     # a holiday adds no weekly hours; a hundredth of a shift breaks the tie in favour of fewer
-    weights = np.array([rates[rank[c.group]] * (24.0 * 7 if c.shift == CONTINUOUS else max(
-        cell_hours(model, c.shift, c.day_type), 0.01 * shift_hours(model, c.shift)))
+    weights = np.array([_hour_rates(model, c.shift)[rank[c.group]] * (
+        24.0 * 7 if c.shift == CONTINUOUS else max(cell_hours(model, c.shift, c.day_type),
+                                                  0.01 * shift_hours(model, c.shift)))
         for c in cells])
     fixed = _heads(model, cells)
-    constant = sum(rates[g] * h * (cell_hours(model, s, d) if s != CONTINUOUS else
-                                   (24.0 * 7 if d == "weekday" else 0.0)) for g, s, d, h in fixed)
+    constant = sum(_hour_rates(model, s)[g] * h * (
+        cell_hours(model, s, d) if s != CONTINUOUS else (24.0 * 7 if d == "weekday" else 0.0))
+        for g, s, d, h in fixed)
     found = [r for d in _day_types(model) for r in (*_capacity(model, cells, fixed, targets, d),
+                                                    *shift_rows(model, cells, fixed, targets, d),
+                                                    *coverage_rows(model, cells, fixed, targets, d),
                                                     *_staffed(model, cells, fixed, d))]
     rows = [r for r, _, _ in found]
     lower = [b for _, b, _ in found]
