@@ -352,3 +352,15 @@ def test_a_cover_share_out_of_range_in_the_workbook_names_its_cell(tmp_path: Pat
     with pytest.raises(ScenarioError) as err:
         read_workbook(path)
     assert "add up to 1.2" in str(err.value) and "Absence!E2" in str(err.value)
+
+
+def test_the_terminal_table_of_cost_by_source(small_model: WardModel) -> None:
+    from sim.decide.costs import cost_by_source
+    from sim.i18n import Messages
+
+    assert cost_by_source(small_model).empty  # no cover: the FTE lines carry the cost
+    table = cost_by_source(_costed(), Messages("nb"))
+    assert list(table.index) == [NURSE, "helsefagarbeider", "Alle grupper"]
+    cells = [c.replace("\xa0", " ") for c in table.loc[NURSE]]  # Norwegian: no-break spaces
+    assert cells == ["11 200", "560", "1 260", "2 800", "15 820", "17,7 %"]
+    assert table.loc["Alle grupper", "Andel innleie"].replace("\xa0", " ") == "11,6 %"

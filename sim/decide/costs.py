@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.calendar import MINUTES_PER_DAY
 from sim.decide.fte import cell_hours, hours_per_week
+from sim.i18n import ENGLISH, Messages
 from sim.metrics import ALL, KPI_KEYS
 from sim.model import WardModel
 from sim.staff import COVER_SOURCES, Duty
@@ -70,6 +71,27 @@ def cost_table(model: WardModel) -> pd.DataFrame:
 def cost_per_week(model: WardModel) -> float:
     """Return the expected personnel cost per week: rostered plus expected absence cover."""
     return float(cost_table(model)["total"].iloc[-1])
+
+
+def cost_by_source(model: WardModel, msg: Messages = ENGLISH) -> pd.DataFrame:
+    """Return :func:`cost_table` as the terminal shows it: texts in ``msg``'s language.
+
+    One row per group on the roster or with cover, and all groups; empty when no group
+    has absence cover (the cost is then the FTE table's).
+    """
+    if not any(any(model.staffing.cover_of(g)) for g in range(len(model.group_ids))):
+        return pd.DataFrame()
+    table = cost_table(model)
+    names = dict(zip(model.group_ids, model.group_names, strict=True))
+    rows = {}
+    for _, row in table.iterrows():
+        if row["group"] != ALL and row["total"] <= 0:
+            continue
+        label = msg("cover.all") if row["group"] == ALL else names[row["group"]]
+        cells = {msg(f"cover.{c}"): msg.number(row[c], "num0") for c in COST_COLUMNS[1:-1]}
+        cells[msg("cover.agency_share")] = msg.number(row["agency_share"], "pct1")
+        rows[label] = cells
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def cover_kpis(duties: list[Duty] | tuple[Duty, ...], model: WardModel,
