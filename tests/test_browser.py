@@ -12,12 +12,24 @@ import shutil
 from pathlib import Path
 
 import pytest
-from report_case import ASSESS_FIGURES, DESCRIPTION, GROUP, GROUP_ID, TASK, TASK_ID, build
+from report_case import (
+    ASSESS_FIGURES,
+    DESCRIPTION,
+    GROUP,
+    GROUP_ID,
+    TASK,
+    TASK_ID,
+    build,
+    optimise_case,
+)
 
 from sim.i18n import Messages
 from sim.report.html import render_report
+from sim.report.optimise_html import render_optimise_report
 
 CHROMIUM = os.environ.get("WARDSIM_CHROMIUM", "/usr/bin/chromium")
+#: The figures of the optimise report.
+OPTIMISE_FIGURES = ("fig-optimise-cost-0", "fig-optimise-agency", "fig-search")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -49,38 +61,63 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def browser_page(tmp_path_factory):
-    """Open the assess report once in headless Chromium, with the network cut off."""
+def browser():
+    """One headless Chromium for the module (playwright's sync API runs once per thread)."""
     sync_playwright = _sync_playwright()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _visit(browser, report: Path, figures: int):
+    """Open ``report`` in a new page with the network cut off; return (page, visit)."""
+    url = report.as_uri()
+    visit = Visit()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+    page.on("pageerror", lambda err: visit.console_errors.append(str(err)))
+    page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+
+    def route(r):
+        if r.request.url == url:
+            r.continue_()
+        else:
+            visit.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.plotly-graph-div')]"
+        ".filter(d => d.querySelector('svg.main-svg')).length >= n",
+        arg=figures, timeout=20_000)
+    return page, visit
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser, tmp_path_factory):
+    """Open the assess report once, with the network cut off."""
     folder = tmp_path_factory.mktemp("browser")
     report = folder / "report.html"
     report.write_text(render_report(build(folder), Messages("en")), encoding="utf-8")
-    url = report.as_uri()
-    visit = Visit()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
-            page.on("pageerror", lambda err: visit.console_errors.append(str(err)))
-            page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+    page, visit = _visit(browser, report, len(ASSESS_FIGURES))
+    yield page, visit, folder
+    page.close()
 
-            def route(r):
-                if r.request.url == url:
-                    r.continue_()
-                else:
-                    visit.blocked.append(r.request.url)
-                    r.abort()
 
-            page.route("**/*", route)
-            page.goto(url, wait_until="load")
-            page.wait_for_function(
-                "n => [...document.querySelectorAll('.plotly-graph-div')]"
-                ".filter(d => d.querySelector('svg.main-svg')).length >= n",
-                arg=len(ASSESS_FIGURES), timeout=20_000)
-            yield page, visit, folder
-        finally:
-            browser.close()
+@pytest.fixture(scope="module")
+def optimise_page(browser, tmp_path_factory):
+    """Open the optimise report (in bokmål) once, with the network cut off."""
+    folder = tmp_path_factory.mktemp("browser_optimise")
+    report = folder / "report.html"
+    report.write_text(render_optimise_report(optimise_case(folder), Messages("nb")),
+                      encoding="utf-8")
+    page, visit = _visit(browser, report, len(OPTIMISE_FIGURES))
+    yield page, visit, folder
+    page.close()
 
 
 def test_no_console_errors_and_no_request_leaves_the_file(browser_page):
@@ -156,3 +193,48 @@ def test_screenshot_is_written(browser_page):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_optimise_report_loads_offline_and_draws_every_figure(optimise_page):
+    page, visit, _ = optimise_page
+    assert visit.console_errors == [] and visit.blocked == [] and visit.dialogs == []
+    drawn = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')]"
+                          ".filter(d => d.querySelector('svg.main-svg')).map(d => d.id)")
+    assert sorted(drawn) == sorted(OPTIMISE_FIGURES)
+    assert TASK in page.locator("h1").inner_text() and page.locator("h1 *").count() == 0
+
+
+def test_optimise_report_shows_the_roster_table_shaded(optimise_page):
+    page, _, _ = optimise_page
+    roster = page.locator("#table-roster")
+    assert roster.is_visible()
+    rows = [r.locator("td").all_inner_texts() for r in roster.locator("tbody tr").all()]
+    assert rows[0] == ["sykepleier", "2", "2", "1", "1", "1", "1"]
+    darkest = page.evaluate("getComputedStyle(document.querySelector('#table-roster td.heat4'))"
+                            ".backgroundColor")
+    assert darkest == "rgb(8, 81, 156)"
+    assert page.locator("#table-roster td.varied").count() == 2
+
+
+def test_optimise_search_hover_names_the_roster(optimise_page):
+    page, _, _ = optimise_page
+    fig = page.locator("#fig-search")
+    fig.scroll_into_view_if_needed()
+    x, y = page.evaluate("""() => {
+        const gd = document.getElementById('fig-search'), L = gd._fullLayout;
+        const t = gd._fullData.find(d => d.name === 'bommer på et mål');
+        const box = gd.getBoundingClientRect();
+        return [box.left + L._size.l + L.xaxis.l2p(t.x[0]),
+                box.top + L._size.t + L.yaxis.l2p(t.y[0])];
+    }""")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#fig-search .hoverlayer .hovertext")
+    hover = page.locator("#fig-search .hoverlayer").text_content()
+    assert "bommer på et mål" in hover and "helsefagarbeider.night.weekday: 0" in hover
+
+
+def test_optimise_screenshot_is_written(optimise_page):
+    page, _, folder = optimise_page
+    shot = folder / "optimise.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
