@@ -7,7 +7,10 @@ autoescape on, so user text (group, task and shift names) can never become marku
 the figures the same text is escaped by :func:`sim.report.figures.esc`.
 
 A section is left out when its data is absent: ``run`` has one scenario and no comparison,
-``compare`` has no verdicts, ``assess`` has everything.
+``compare`` has no verdicts, ``assess`` has everything. The staff, posts and cost section
+(:mod:`sim.report.staffing`) shows the FTE tables when the command gives each scenario's
+``fte:`` settings, and the cost by source always. ``optimise`` has its own page
+(:mod:`sim.report.optimise_html`) built from the same parts (:mod:`sim.report.blocks`).
 """
 
 from __future__ import annotations
