@@ -15,17 +15,22 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sim.engine import simulate
-from sim.hourly import tidy_hours
+from sim.eventlog import EventLog
+from sim.hourly import hour_table
 from sim.inputs import Inputs, draw_inputs
-from sim.kpis import replication_kpis
-from sim.metrics import summarise, tidy_staff, tidy_tasks, wait_histogram
+from sim.io.schema_tasks import PRIORITIES
+from sim.kpis import kpi_columns, log_task_table
+from sim.log_columns import LogColumns, log_columns
+from sim.metrics import summarise, task_derived, tidy_tasks, wait_counts
 from sim.model import WardModel
 from sim.parallel import map_unordered
 from sim.rng import Streams
 from sim.shift_metrics import shift_staff, shift_tasks
+from sim.staff_minutes import staff_frame, staff_table
 
 
 @dataclass
@@ -80,18 +85,47 @@ def run_one(model: WardModel, seed: int, replication: int, warmup_days: int = 0,
         raise ValueError(f"inputs of seed {inputs.seed}, replication {inputs.replication} "
                          f"given for seed {seed}, replication {replication}")
     log = simulate(model, inputs)
-    tasks = tidy_tasks(log, model, replication, warmup_days)
-    staff = tidy_staff(log, model, replication, warmup_days)
-    hours = tidy_hours(log, model, warmup_days)
-    kpis = _numbered(replication_kpis(tasks, staff, model, warmup_days, hours), replication,
-                     model.name)
-    waits = _numbered(wait_histogram(tasks, warmup_days), replication)
+    return reduce_log(log, model, replication, warmup_days, detail, by_shift)
+
+
+def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: int = 0,
+               detail: bool = True, by_shift: bool = False) -> Replication:
+    """Reduce one replication's event log to its tidy frames (see :func:`run_one`).
+
+    The log is read into arrays once (:func:`~sim.log_columns.log_columns`) and every
+    frame and KPI is made from them; the per-task frame only when ``detail`` or
+    ``by_shift`` needs it.
+    """
+    cols = log_columns(log, model.nurse_groups)
+    derived = task_derived(cols, model)
+    tasks = tidy_tasks(log, model, replication, warmup_days, cols) if detail or by_shift \
+        else None
+    staff = staff_table(cols, model, warmup_days)
+    columns = kpi_columns(log_task_table(cols, model, derived, warmup_days), staff, model,
+                          warmup_days, hour_table(cols, model, warmup_days))
+    n = len(columns["kpi"])
+    kpis = pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
+                         "scenario": np.full(n, model.name, dtype=object), **columns})
+    waits = _numbered(_wait_histogram(cols, model, derived, warmup_days), replication)
     per_staff = per_task = None
     if by_shift:
         per_staff = _numbered(shift_staff(log, model, warmup_days), replication)
         per_task = _numbered(shift_tasks(tasks, model), replication)
-    return Replication(replication, kpis, staff, tasks if detail else None, waits,
-                       per_staff, per_task)
+    return Replication(replication, kpis, staff_frame(staff, model, replication),
+                       tasks if detail else None, waits, per_staff, per_task)
+
+
+def _wait_histogram(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarray],
+                    warmup_days: int) -> pd.DataFrame:
+    """:func:`~sim.metrics.wait_histogram` of the log's tasks, without a per-task frame."""
+    kind = cols.tasks.kind
+    measured = derived["day"] >= warmup_days
+    labels, category = np.unique(np.array([t.category for t in model.tasks], dtype=object),
+                                 return_inverse=True)
+    priority = np.array([t.priority for t in model.tasks], dtype=np.int64)
+    return wait_counts(derived["wait"][measured], priority[kind[measured]],
+                       list(range(len(PRIORITIES))), list(PRIORITIES),
+                       category.astype(np.int64)[kind[measured]], list(labels))
 
 
 def _numbered(frame: pd.DataFrame, replication: int, scenario: str | None = None) -> pd.DataFrame:

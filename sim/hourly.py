@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from sim.eventlog import EventLog
-from sim.metrics import DECIMALS, break_spans, busy_spans
+from sim.log_columns import LogColumns, log_columns
 from sim.model import WardModel
+from sim.staff_minutes import DECIMALS
 
 HOUR = 60.0
 COLUMNS = ["group", "day", "day_type", "hour", "on_duty_minutes", "busy_minutes", "warmup"]
@@ -45,25 +46,32 @@ def per_hour(starts: np.ndarray, ends: np.ndarray, hours: int) -> np.ndarray:
     return out[:hours]
 
 
-def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.DataFrame:
+def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0,
+               columns: LogColumns | None = None) -> pd.DataFrame:
     """One row per group × day × hour (0-23) with on-duty minutes > 0, and its busy minutes.
 
     On duty is from a member's shift start to when they actually left (overtime included);
     absent members are not on duty. Busy counts every member of a crew; spans are cut at
     the horizon. ``warmup`` marks days before ``warmup_days``. With breaks taken
     (:mod:`sim.breaks`), ``break_minutes`` is the time on break, neither busy nor available.
+    ``columns`` is the log already read (:func:`sim.log_columns.log_columns`).
     """
-    duties, horizon = log.duties, log.horizon
+    table = hour_table(columns if columns is not None else log_columns(log), model, warmup_days)
+    return pd.DataFrame(table) if table is not None else pd.DataFrame(columns=COLUMNS)
+
+
+def hour_table(cols: LogColumns, model: WardModel,
+               warmup_days: int = 0) -> dict[str, np.ndarray] | None:
+    """Return the columns of :func:`tidy_hours` as arrays; None if nobody is ever on duty."""
+    d = cols.duties
+    if not d.group.size:
+        return None
     hours = model.calendar.days * 24
-    if not duties:
-        return pd.DataFrame(columns=COLUMNS)
-    dg = np.array([d.group for d in duties], dtype=np.int64)
-    dstart = np.array([d.start for d in duties], dtype=float)
-    dend = np.minimum(np.array(log.duty_end, dtype=float), horizon)
-    present = ~np.array([d.absent for d in duties], dtype=bool) & (dend > dstart)
-    who, bstart, bend, _ = busy_spans(log)
+    dg, dstart, dend = d.group, d.start, d.end
+    present = ~d.absent & (dend > dstart)
+    who, bstart, bend, _ = cols.busy
     bgroup = dg[who]
-    who_r, rstart, rend = break_spans(log)
+    who_r, rstart, rend = cols.breaks
     day_types = np.array(model.calendar.day_types(), dtype=object)
     parts = []
     for group in np.unique(dg[present]).tolist():
@@ -72,15 +80,18 @@ def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.Data
         busy_sel = bgroup == group
         busy = np.round(per_hour(bstart[busy_sel], bend[busy_sel], hours), DECIMALS)
         index = np.flatnonzero(on > 0)
-        day = index // 24
-        frame = pd.DataFrame({
-            "group": model.group_ids[group], "day": day, "day_type": day_types[day],
-            "hour": index % 24, "on_duty_minutes": on[index], "busy_minutes": busy[index],
-            "warmup": day < warmup_days,
-        })
+        part = [np.full(index.size, group), index, on[index], busy[index]]
         if who_r.size:
             mine = dg[who_r] == group
-            frame["break_minutes"] = np.round(per_hour(rstart[mine], rend[mine], hours),
-                                              DECIMALS)[index]
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+            part.append(np.round(per_hour(rstart[mine], rend[mine], hours), DECIMALS)[index])
+        parts.append(part)
+    if not parts:
+        return None
+    group, index, on, busy, *brk = (np.concatenate(c) for c in zip(*parts, strict=True))
+    day = index // 24
+    table = {"group": np.array(model.group_ids, dtype=object)[group], "day": day,
+             "day_type": day_types[day], "hour": index % 24, "on_duty_minutes": on,
+             "busy_minutes": busy, "warmup": day < warmup_days}
+    if brk:
+        table["break_minutes"] = brk[0]
+    return table

@@ -1,18 +1,88 @@
-"""The KPIs of one replication, from the tidy frames of :mod:`sim.metrics`.
+"""The KPIs of one replication, from the tidy frames of :mod:`sim.metrics` or their arrays.
 
 Utilisation is busy over available minutes, available being on duty less break
 (:mod:`sim.breaks`); warm-up days are left out. Waiting statistics use tasks that started;
 a task never started counts as late once it has waited longer than its ``max_wait``.
+
+The KPIs are computed on columns (:class:`TaskTable` and plain dicts of arrays), so a
+replication run without per-task rows never builds a per-task frame
+(:func:`kpi_columns`); :func:`replication_kpis` takes the frames and gives the same
+numbers. Both go through :mod:`sim.grouping`, which reproduces pandas' group order and
+sums exactly. More KPI rows (e.g. absence cover) are added through the same
+``(kpi, group, value, ...)`` rows: see :func:`kpi_columns`' ``extra``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from sim.eventlog import WAITING
+from sim.grouping import Groups, kahan_sums
 from sim.io.schema_tasks import DEFAULT_TIME_USE, TIME_USE_CLASSES
+from sim.log_columns import LogColumns
 from sim.metrics import ALL, KPI_KEYS
 from sim.model import WardModel
+
+Columns = dict[str, np.ndarray]
+Add = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class TaskTable:
+    """Per task: placed group and category (codes into labels), wait, late, missed, ...
+
+    ``crew_minutes`` (nurse minutes on the task, every nurse of a crew counted, cut at the
+    horizon) and ``time_use`` (codes into TIME_USE_CLASSES) are None when unknown.
+    """
+
+    group: np.ndarray
+    group_labels: np.ndarray
+    category: np.ndarray
+    category_labels: np.ndarray
+    wait: np.ndarray
+    late: np.ndarray
+    missed: np.ndarray
+    waiting: np.ndarray
+    warmup: np.ndarray
+    crew_minutes: np.ndarray | None = None
+    time_use: np.ndarray | None = None
+
+
+def time_use_codes(model: WardModel) -> np.ndarray:
+    """Index into TIME_USE_CLASSES of every task type's time-use class."""
+    classes = {c: i for i, c in enumerate(TIME_USE_CLASSES)}
+    return np.array([classes[t.time_use or DEFAULT_TIME_USE[t.category]] for t in model.tasks],
+                    dtype=np.int64)
+
+
+def task_table(tasks: pd.DataFrame, model: WardModel) -> TaskTable | None:
+    """Read a tidy task frame (:func:`sim.metrics.tidy_tasks`); None if it has no columns."""
+    if not len(tasks.columns):
+        return None
+    group, group_labels = pd.factorize(tasks["group"])
+    category, category_labels = pd.factorize(tasks["category"])
+    crew = time_use = None
+    if "nurse_crew" in tasks.columns:
+        spent = (tasks["end"].clip(upper=model.calendar.horizon) - tasks["start"]).fillna(0.0)
+        crew = (spent * tasks["nurse_crew"]).to_numpy(float)
+        code = dict(zip((t.id for t in model.tasks), time_use_codes(model).tolist(), strict=True))
+        time_use = tasks["task_id"].map(code).to_numpy(np.int64)
+    return TaskTable(group.astype(np.int64), np.asarray(group_labels, dtype=object),
+                     category.astype(np.int64), np.asarray(category_labels, dtype=object),
+                     tasks["wait"].to_numpy(float), tasks["late"].to_numpy(bool),
+                     tasks["missed"].to_numpy(bool), (tasks["status"] == "waiting").to_numpy(),
+                     tasks["warmup"].to_numpy(bool), crew, time_use)
+
+
+def frame_columns(frame: pd.DataFrame | None) -> Columns | None:
+    """Return a frame's columns as arrays; None for no frame or no rows."""
+    if frame is None or not len(frame):
+        return None
+    return {c: frame[c].to_numpy() for c in frame.columns}
 
 
 def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
@@ -31,6 +101,19 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
     :func:`sim.hourly.tidy_hours`) the ``utilisation_hour`` rows are added: per group and
     ``nurses``, per day type and ``all``, per hour of the day (``interval`` = ``"00"``-``"23"``).
     """
+    columns = kpi_columns(task_table(tasks, model), frame_columns(staff), model, warmup_days,
+                          frame_columns(hours))
+    return pd.DataFrame(columns)
+
+
+def kpi_columns(tasks: TaskTable | None, staff: Columns | None, model: WardModel,
+                warmup_days: int = 0, hours: Columns | None = None,
+                extra: Iterable[Callable[[Add, float], None]] = ()) -> dict[str, list]:
+    """Return the KPI frame's columns (KPI_KEYS and ``value``) of :func:`replication_kpis`.
+
+    ``staff`` and ``hours`` are the columns of the tidy staff and hour frames; each of
+    ``extra`` is called as ``f(add, weeks)`` after the built-in rows to add its own.
+    """
     weeks = max(model.calendar.days - warmup_days, 1e-9) / 7.0
     rows: list[tuple] = []
 
@@ -38,122 +121,201 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
             day_type: str = ALL, interval: str = ALL) -> None:
         rows.append((kpi, group, category, shift, day_type, interval, float(value)))
 
-    st = staff[~staff["warmup"]] if len(staff) else staff
+    st = None
+    if staff is not None:
+        keep = ~staff["warmup"].astype(bool)
+        st = {c: v[keep] for c, v in staff.items()} if not keep.all() else staff
+        if not len(st["group"]):
+            st = None
     nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
-    if len(st):
-        for keys, g in st.groupby(["group", "shift", "day_type"], sort=False):
-            add("utilisation", keys[0], _ratio(g), shift=keys[1], day_type=keys[2])
-        for keys, g in st.groupby(["group", "interval", "day_type"], sort=False):
-            add("utilisation", keys[0], _ratio(g), day_type=keys[2], interval=keys[1])
-        for group, g in st.groupby("group", sort=False):
-            add("utilisation", group, _ratio(g))
-            add("overtime_hours_per_week", group, g["overtime_minutes"].sum() / 60 / weeks)
-            add("other_group_hours_per_week", group, g["other_group_minutes"].sum() / 60 / weeks)
-            add("absent_hours_per_week", group, g["absent_minutes"].sum() / 60 / weeks)
-        add("overtime_hours_per_week", ALL, st["overtime_minutes"].sum() / 60 / weeks)
-        if model.breaks:  # only then, so a ward without breaks keeps exactly its rows
-            _break_kpis(st, model, weeks, add)
-        cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
-        paid = st.groupby("group")["on_duty_minutes"].sum() / 60
-        add("staff_cost_per_week", ALL, sum(paid[g] * cost[g] for g in paid.index) / weeks)
-        ns = st[st["group"].isin(nurses)]
-        if len(ns):
-            add("utilisation", "nurses", _ratio(ns))
-            for keys, g in ns.groupby(["shift", "day_type"], sort=False):
-                add("nurse_busy_hours_per_week", "nurses", g["busy_minutes"].sum() / 60 / weeks,
-                    shift=keys[0], day_type=keys[1])
-            busy = ns["busy_minutes"].sum() / 60 / weeks
-            add("nurse_busy_hours_per_week", "nurses", busy)
-            days = range(warmup_days, model.calendar.days)
-            patients = np.mean([model.patients[d] for d in days]) if len(days) else np.nan
-            add("nurse_busy_hours_per_patient_week", "nurses",
-                busy / patients if patients else np.nan)
-    tk = tasks[~tasks["warmup"]] if len(tasks) else tasks
-    if "nurse_crew" in tasks.columns and model.nurse_groups:
-        # each nurse of a crew counts for the whole task, cut at the horizon
-        spent = (tk["end"].clip(upper=model.calendar.horizon) - tk["start"]).fillna(0.0)
-        crew_minutes = spent * tk["nurse_crew"]
-        minutes = crew_minutes.groupby(tk["category"]).sum()
-        for category in sorted({t.category for t in model.tasks}):
-            add("nurse_busy_hours_per_week", "nurses", minutes.get(category, 0.0) / 60 / weeks,
-                category=category)
-        on_duty = st.loc[st["group"].isin(nurses), "on_duty_minutes"].sum() if len(st) else 0.0
-        if on_duty > 0:
-            time_use = {t.id: t.time_use or DEFAULT_TIME_USE[t.category] for t in model.tasks}
-            by_class = crew_minutes.groupby(tk["task_id"].map(time_use)).sum()
-            for cls in TIME_USE_CLASSES:
-                add("nurse_time_share", "nurses", by_class.get(cls, 0.0) / on_duty, category=cls)
-    if len(tk):
-        # only the columns used: splitting every column of the frame per group is slow
-        tk = tk[["group", "category", "wait", "late", "missed", "status"]]
-        groups = [(key, "", g) for key, g in tk.groupby("group", sort=False)]
-        groups += [("", key, g) for key, g in tk.groupby("category", sort=False)]
-        groups.append((ALL, ALL, tk))
-        for group, category, g in groups:
-            waits = g["wait"].dropna()
-            n = len(g)
-            for kpi, value in (
-                ("tasks_per_week", n / weeks),
-                ("wait_p50", waits.quantile(0.5) if len(waits) else np.nan),
-                ("wait_p90", waits.quantile(0.9) if len(waits) else np.nan),
-                ("late_share", g["late"].mean()),
-                ("late_per_week", g["late"].sum() / weeks),
-                ("missed_share", g["missed"].mean()),
-                ("missed_per_week", g["missed"].sum() / weeks),
-                ("waiting_at_end", (g["status"] == "waiting").sum()),
-            ):
-                add(kpi, group, value, category=category)
-    frame = pd.DataFrame(rows, columns=[*KPI_KEYS, "value"])
-    if hours is not None and len(hours):
-        frame = pd.concat([frame, _hour_kpis(hours, model)], ignore_index=True)
-    return frame
+    if st is not None:
+        _staff_kpis(st, model, nurses, weeks, warmup_days, add)
+    if tasks is not None:
+        _task_kpis(tasks, st, model, nurses, weeks, add)
+    for more in extra:
+        more(add, weeks)
+    columns = dict(zip([*KPI_KEYS, "value"], map(list, zip(*rows, strict=True)), strict=True)) \
+        if rows else {k: [] for k in [*KPI_KEYS, "value"]}
+    if hours is not None:
+        for name, values in _hour_kpis(hours, model).items():
+            columns[name] = columns[name] + values
+    return columns
 
 
-def _hour_kpis(hours: pd.DataFrame, model: WardModel) -> pd.DataFrame:
-    """``utilisation_hour`` rows: busy over available minutes summed over the measured days.
-
-    Available is on duty less break (``break_minutes``, if the frame has it).
-    """
-    minutes = ["on_duty_minutes", "busy_minutes"]
-    if "break_minutes" in hours:
-        minutes.append("break_minutes")
-    h = hours.loc[~hours["warmup"], ["group", "day_type", "hour", *minutes]]
-    nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
-    h = pd.concat([h, h[h["group"].isin(nurses)].assign(group="nurses")], ignore_index=True)
-    parts = [h.groupby(["group", "day_type", "hour"], as_index=False)[minutes].sum(),
-             h.groupby(["group", "hour"], as_index=False)[minutes].sum().assign(day_type=ALL)]
-    out = pd.concat(parts, ignore_index=True)
-    available = out["on_duty_minutes"] - out["break_minutes"] if "break_minutes" in out \
-        else out["on_duty_minutes"]
-    out, available = out[available > 0], available[available > 0]
-    return pd.DataFrame({
-        "kpi": "utilisation_hour", "group": out["group"], "category": "", "shift": ALL,
-        "day_type": out["day_type"], "interval": out["hour"].map("{:02d}".format),
-        "value": out["busy_minutes"] / available,
-    }).reset_index(drop=True)
+def _ratios(sums: np.ndarray, with_break: bool) -> list[float]:
+    """Busy over available minutes from sums (busy, on duty[, break]): NaN if none available."""
+    available = sums[1] - sums[2] if with_break else sums[1]
+    return [float(b / a) if a > 0 else np.nan for b, a in zip(sums[0], available, strict=True)]
 
 
-def _break_kpis(st: pd.DataFrame, model: WardModel, weeks: float, add) -> None:
+def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
+                warmup_days: int, add: Add) -> None:
+    group, shift, day_type, interval = st["group"], st["shift"], st["day_type"], st["interval"]
+    with_break = "break_minutes" in st
+    ratio = [st["busy_minutes"], st["on_duty_minutes"]] + \
+        ([st["break_minutes"]] if with_break else [])
+    g = Groups.of(group, shift, day_type)
+    for i, value in zip(g.first().tolist(), _ratios(g.sums(*ratio), with_break), strict=True):
+        add("utilisation", group[i], value, shift=shift[i], day_type=day_type[i])
+    g = Groups.of(group, interval, day_type)
+    for i, value in zip(g.first().tolist(), _ratios(g.sums(*ratio), with_break), strict=True):
+        add("utilisation", group[i], value, day_type=day_type[i], interval=interval[i])
+    g = Groups.of(group)
+    sums = g.sums(*ratio, st["overtime_minutes"], st["other_group_minutes"],
+                  st["absent_minutes"])
+    n = len(ratio)
+    for j, (i, value) in enumerate(zip(g.first().tolist(), _ratios(sums, with_break),
+                                       strict=True)):
+        add("utilisation", group[i], value)
+        add("overtime_hours_per_week", group[i], sums[n, j] / 60 / weeks)
+        add("other_group_hours_per_week", group[i], sums[n + 1, j] / 60 / weeks)
+        add("absent_hours_per_week", group[i], sums[n + 2, j] / 60 / weeks)
+    add("overtime_hours_per_week", ALL, st["overtime_minutes"].sum() / 60 / weeks)
+    if model.breaks:  # only then, so a ward without breaks keeps exactly its rows
+        _break_kpis(st, model, weeks, add)
+    cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
+    codes, labels = pd.factorize(group, sort=True)
+    paid = kahan_sums(codes, len(labels), st["on_duty_minutes"])[0] / 60
+    add("staff_cost_per_week", ALL,
+        sum(paid[i] * cost[name] for i, name in enumerate(labels)) / weeks)
+    ns = np.isin(group, nurses)
+    if ns.any():
+        ns_ratio = [c[ns] for c in ratio]
+        add("utilisation", "nurses", _ratios(np.array([[c.sum()] for c in ns_ratio]),
+                                             with_break)[0])
+        ns_shift, ns_day_type, busy_ns = shift[ns], day_type[ns], ns_ratio[0]
+        g = Groups.of(ns_shift, ns_day_type)
+        for i, value in zip(g.first().tolist(), g.sums(busy_ns)[0], strict=True):
+            add("nurse_busy_hours_per_week", "nurses", value / 60 / weeks,
+                shift=ns_shift[i], day_type=ns_day_type[i])
+        busy = busy_ns.sum() / 60 / weeks
+        add("nurse_busy_hours_per_week", "nurses", busy)
+        days = range(warmup_days, model.calendar.days)
+        patients = np.mean([model.patients[d] for d in days]) if len(days) else np.nan
+        add("nurse_busy_hours_per_patient_week", "nurses",
+            busy / patients if patients else np.nan)
+
+
+def _break_kpis(st: Columns, model: WardModel, weeks: float, add: Add) -> None:
     """Add the break KPIs of one replication through ``add``.
 
     ``missed_breaks_per_week`` per group × shift with breaks (× day type and ``all``), per
     group and for the ward; ``break_hours_per_week`` (breaks taken) per group.
     """
-    with_breaks = st[st["shift"].isin({b.shift for b in model.breaks})]
-    for keys, g in with_breaks.groupby(["group", "shift", "day_type"], sort=False):
-        add("missed_breaks_per_week", keys[0], g["missed_breaks"].sum() / weeks, shift=keys[1],
-            day_type=keys[2])
-    for keys, g in with_breaks.groupby(["group", "shift"], sort=False):
-        add("missed_breaks_per_week", keys[0], g["missed_breaks"].sum() / weeks, shift=keys[1])
-    for group, g in st.groupby("group", sort=False):
-        add("missed_breaks_per_week", group, g["missed_breaks"].sum() / weeks)
-        add("break_hours_per_week", group, g["break_minutes"].sum() / 60 / weeks)
-    add("missed_breaks_per_week", ALL, st["missed_breaks"].sum() / weeks)
+    group, shift, day_type, missed = st["group"], st["shift"], st["day_type"], st["missed_breaks"]
+    sel = np.isin(shift, list({b.shift for b in model.breaks}))
+    for keys in ((group[sel], shift[sel], day_type[sel]), (group[sel], shift[sel])):
+        g = Groups.of(*keys)
+        for i, value in zip(g.first().tolist(), g.sums(missed[sel])[0], strict=True):
+            more = {"day_type": keys[2][i]} if len(keys) == 3 else {}
+            add("missed_breaks_per_week", keys[0][i], value / weeks, shift=keys[1][i], **more)
+    g = Groups.of(group)
+    sums = g.sums(missed, st["break_minutes"])
+    for j, i in enumerate(g.first().tolist()):
+        add("missed_breaks_per_week", group[i], sums[0, j] / weeks)
+        add("break_hours_per_week", group[i], sums[1, j] / 60 / weeks)
+    add("missed_breaks_per_week", ALL, missed.sum() / weeks)
 
 
-def _ratio(g: pd.DataFrame) -> float:
-    """Busy over available minutes: on duty less break (:mod:`sim.breaks`)."""
-    on = g["on_duty_minutes"].sum()
-    if "break_minutes" in g:
-        on -= g["break_minutes"].sum()
-    return float(g["busy_minutes"].sum() / on) if on > 0 else np.nan
+def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[str],
+               weeks: float, add: Add) -> None:
+    tk = ~t.warmup
+    category = t.category[tk]
+    if t.crew_minutes is not None and model.nurse_groups:
+        crew = t.crew_minutes[tk]
+        # a Kahan sum per category, as groupby(category).sum(); 0 for a category not seen
+        minutes = kahan_sums(category, len(t.category_labels), crew)[0]
+        code = {name: i for i, name in enumerate(t.category_labels.tolist())}
+        for name in sorted({task.category for task in model.tasks}):
+            i = code.get(name)
+            add("nurse_busy_hours_per_week", "nurses",
+                (minutes[i] if i is not None else 0.0) / 60 / weeks, category=name)
+        on_duty = st["on_duty_minutes"][np.isin(st["group"], nurses)].sum() \
+            if st is not None else 0.0
+        if on_duty > 0:
+            use = t.time_use[tk]
+            by_class = kahan_sums(use, len(TIME_USE_CLASSES), crew)[0]
+            for i, cls in enumerate(TIME_USE_CLASSES):
+                add("nurse_time_share", "nurses", by_class[i] / on_duty, category=cls)
+    if not tk.any():
+        return
+    wait, late, missed, waiting = t.wait[tk], t.late[tk], t.missed[tk], t.waiting[tk]
+    parts = [(Groups.of(t.group[tk]), t.group_labels[t.group[tk]], None),
+             (Groups.of(category), None, t.category_labels[category])]
+    everyone = Groups(np.zeros(len(wait), dtype=np.int64), 1)
+    for g, groups, categories in [*parts, (everyone, None, None)]:
+        counts = np.stack([np.bincount(g.codes, weights=x, minlength=g.n)
+                           for x in (late, missed, waiting)])
+        for j, i in enumerate(g.first().tolist()):
+            group = groups[i] if groups is not None else ("" if categories is not None else ALL)
+            cat = categories[i] if categories is not None else ("" if groups is not None else ALL)
+            waits = wait[g.rows(j)]
+            waits = waits[~np.isnan(waits)]
+            n = int(g.bounds[j + 1] - g.bounds[j])
+            p50, p90 = np.quantile(waits, [0.5, 0.9]) if len(waits) else (np.nan, np.nan)
+            n_late, n_missed, n_waiting = counts[:, j]
+            for kpi, value in (
+                ("tasks_per_week", n / weeks), ("wait_p50", p50), ("wait_p90", p90),
+                ("late_share", n_late / n), ("late_per_week", n_late / weeks),
+                ("missed_share", n_missed / n), ("missed_per_week", n_missed / weeks),
+                ("waiting_at_end", n_waiting),
+            ):
+                add(kpi, group, value, category=cat)
+
+
+def _hour_kpis(hours: Columns, model: WardModel) -> dict[str, list]:
+    """``utilisation_hour`` rows: busy over available minutes summed over the measured days.
+
+    Available is on duty less break (``break_minutes``, if the table has it).
+    """
+    minutes = ["on_duty_minutes", "busy_minutes"]
+    if "break_minutes" in hours:
+        minutes.append("break_minutes")
+    keep = ~hours["warmup"].astype(bool)
+    group, day_type, hour = hours["group"][keep], hours["day_type"][keep], hours["hour"][keep]
+    values = [hours[m][keep] for m in minutes]
+    nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
+    ns = np.isin(group, nurses)
+    group = np.concatenate((group, np.full(int(ns.sum()), "nurses", dtype=object)))
+    day_type = np.concatenate((day_type, day_type[ns]))
+    hour = np.concatenate((hour, hour[ns])).astype(np.int64)
+    values = [np.concatenate((v, v[ns])) for v in values]
+    g_code, g_labels = pd.factorize(group, sort=True)
+    d_code, d_labels = pd.factorize(day_type, sort=True)
+    out: dict[str, list] = {k: [] for k in [*KPI_KEYS, "value"]}
+    for key, n_dt, dts in ((g_code * len(d_labels) + d_code, len(d_labels), d_labels),
+                           (g_code, 1, None)):
+        code = key * 24 + hour
+        sums = kahan_sums(code, len(g_labels) * n_dt * 24, *values)
+        on, busy = sums[0], sums[1]
+        available = on - sums[2] if len(minutes) == 3 else on
+        index = np.flatnonzero(available > 0)
+        gi, rest = np.divmod(index, n_dt * 24)
+        di, hi = np.divmod(rest, 24)
+        n = len(index)
+        out["kpi"] += ["utilisation_hour"] * n
+        out["group"] += g_labels[gi].tolist()
+        out["category"] += [""] * n
+        out["shift"] += [ALL] * n
+        out["day_type"] += dts[di].tolist() if dts is not None else [ALL] * n
+        out["interval"] += [f"{h:02d}" for h in hi.tolist()]
+        out["value"] += (busy[index] / available[index]).tolist()
+    return out
+
+
+def log_task_table(cols: LogColumns, model: WardModel, derived: Columns,
+                   warmup_days: int = 0) -> TaskTable:
+    """Read the log's tasks (:mod:`sim.log_columns`) without making a per-task frame.
+
+    ``derived`` is :func:`sim.metrics.task_derived` of the same columns.
+    """
+    t = cols.tasks
+    placed = np.array([task.group for task in model.tasks], dtype=np.int64)
+    labels, of_kind = np.unique(np.array([task.category for task in model.tasks], dtype=object),
+                                return_inverse=True)
+    spent = np.minimum(t.end, model.calendar.horizon) - t.start
+    spent[np.isnan(spent)] = 0.0
+    return TaskTable(placed[t.kind], np.array(model.group_ids, dtype=object),
+                     of_kind.astype(np.int64)[t.kind], labels, derived["wait"], derived["late"],
+                     derived["missed"], t.status == WAITING, derived["day"] < warmup_days,
+                     spent * t.nurse_crew, time_use_codes(model)[t.kind])

@@ -20,76 +20,92 @@ from scipy import stats
 from sim.calendar import MINUTES_PER_DAY
 from sim.eventlog import MISSED, EventLog
 from sim.io.schema_tasks import PRIORITIES
+from sim.log_columns import LogColumns, TaskColumns, log_columns
 from sim.model import WardModel
+from sim.staff_minutes import DECIMALS, _covered, staff_frame, staff_table
+
+__all__ = ["ALL", "DECIMALS", "KPI_KEYS", "STATUS", "WAIT_BINS", "_covered", "busy_spans",
+           "break_spans", "missed_breaks", "summarise", "t_interval", "task_derived",
+           "tidy_staff", "tidy_tasks", "wait_counts", "wait_histogram"]
 
 STATUS = np.array(["done", "waiting", "missed"])
+HISTOGRAM_COLUMNS = ["by", "key", "upper", "count"]
 KPI_KEYS = ["kpi", "group", "category", "shift", "day_type", "interval"]
 ALL = "all"
-#: Decimals kept of measured minutes: enough for any duration, and float noise becomes 0.
-DECIMALS = 6
 #: Upper edges (minutes) of the wait histogram's bins; a wait w counts in the first w <= edge.
 WAIT_BINS = (0, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720,
              1440, np.inf)
 
 
 def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0,
-               warmup_days: int = 0) -> pd.DataFrame:
-    """One row per task instance that arrived, started or not."""
-    started, unstarted = log.started, log.unstarted
-    n_s = len(started)
-    seq = np.array([r[0] for r in started] + [r[0] for r in unstarted], dtype=np.int64)
-    kind = np.array([r[1] for r in started] + [r[1] for r in unstarted], dtype=np.int64)
-    arrival = np.array([r[3] for r in started] + [r[3] for r in unstarted], dtype=float)
-    start = np.array([r[4] for r in started] + [np.nan] * len(unstarted), dtype=float)
-    end = np.array([r[5] for r in started] + [np.nan] * len(unstarted), dtype=float)
-    status = np.array([0] * n_s + [r[4] for r in unstarted], dtype=np.int64)
-    stop = np.array([r[4] for r in started] + [r[5] if r[4] == MISSED else log.horizon
-                                               for r in unstarted], dtype=float)
-    crews = [r[6] for r in started] + [()] * len(unstarted)
-    duties = log.duties
+               warmup_days: int = 0, columns: LogColumns | None = None) -> pd.DataFrame:
+    """One row per task instance that arrived, started or not.
+
+    ``columns`` is the log already read (:func:`sim.log_columns.log_columns`).
+    """
+    cols = columns if columns is not None else log_columns(log, model.nurse_groups)
+    t = cols.tasks
+    kind, arrival, start, status = t.kind, t.arrival, t.start, t.status
     tasks = model.tasks
+    d = task_derived(cols, model)
     ids = np.array([t.id for t in tasks], dtype=object)
-    max_wait = np.array([t.max_wait for t in tasks])
     group_ids = np.array(model.group_ids, dtype=object)
-    day = (arrival // MINUTES_PER_DAY).astype(np.int64)
+    day = d["day"]
     day_types = np.array(model.calendar.day_types() or ["weekday"], dtype=object)
     lookup = model.calendar.interval_lookup()
     interval_ids = np.array(model.calendar.interval_ids(), dtype=object)
-    waited = stop - arrival
-    nurse_duty = np.array([d.group in model.nurse_groups for d in duties], dtype=float)
-    frame = pd.DataFrame({
+    performed = np.append(group_ids, None)[np.append(cols.duties.group,
+                                                     len(group_ids))[t.first]]
+    return pd.DataFrame({
         "replication": replication,
         "scenario": model.name,
-        "seq": seq,
+        "seq": t.seq,
         "task_id": ids[kind],
         "category": np.array([t.category for t in tasks], dtype=object)[kind],
         "priority": (np.array(PRIORITIES, dtype=object)[[tasks[k].priority for k in kind]]
                      if kind.size else []),
         "group": group_ids[np.array([t.group for t in tasks], dtype=np.int64)[kind]],
-        "performed_by": [model.group_ids[duties[c[0]].group] if c else None for c in crews],
-        "staff_id": ["+".join(duties[i].staff_id for i in c) if c else None for c in crews],
-        "nurse_crew": _per_crew(crews, nurse_duty).astype(np.int64),
+        "performed_by": performed.tolist(),
+        "staff_id": _staff_ids(log, t),
+        "nurse_crew": t.nurse_crew,
         "day": day,
         "day_type": day_types[np.minimum(day, len(day_types) - 1)],
         "interval": interval_ids[lookup[(arrival % MINUTES_PER_DAY).astype(np.int64)]],
         "arrival": arrival,
         "start": start,
-        "end": end,
-        "wait": start - arrival,
-        "late": waited > max_wait[kind],
-        "missed": status == MISSED,
+        "end": t.end,
+        "wait": d["wait"],
+        "late": d["late"],
+        "missed": d["missed"],
         "status": STATUS[status],
         "warmup": day < warmup_days,
     })
-    return frame.sort_values("seq", kind="stable").reset_index(drop=True)
 
 
-def _per_crew(crews: list[tuple[int, ...]], per_member: np.ndarray) -> np.ndarray:
-    """Sum of ``per_member[i]`` over the members i of each crew (0 for an empty crew)."""
-    sizes = np.fromiter(map(len, crews), dtype=np.int64, count=len(crews))
-    members = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
-    owner = np.repeat(np.arange(len(crews)), sizes)
-    return np.bincount(owner, weights=per_member[members], minlength=len(crews))
+def task_derived(cols: LogColumns, model: WardModel) -> dict[str, np.ndarray]:
+    """Per task (seq order): arrival ``day``, ``wait`` (NaN if never started), ``late``, ``missed``.
+
+    Shared by the task frame, the KPIs and the wait histogram.
+    """
+    t = cols.tasks
+    max_wait = np.array([task.max_wait for task in model.tasks])
+    return {"day": (t.arrival // MINUTES_PER_DAY).astype(np.int64),
+            "wait": t.start - t.arrival,
+            "late": (t.stop - t.arrival) > max_wait[t.kind],
+            "missed": t.status == MISSED}
+
+
+def _staff_ids(log: EventLog, t: TaskColumns) -> list[str | None]:
+    """Staff ids of each task's crew joined by "+" (None if never started), seq order."""
+    ids = [d.staff_id for d in log.duties]
+    out: list[str | None] = [None] * len(t.seq)
+    raw = t.raw_crews
+    for i, j in enumerate(t.order.tolist()):
+        if j < len(raw):
+            crew = raw[j]
+            out[i] = ids[crew[0]] if len(crew) == 1 else \
+                ("+".join(ids[m] for m in crew) if crew else None)
+    return out
 
 
 def busy_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -126,30 +142,8 @@ def missed_breaks(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return who.astype(np.int64), at.astype(float), minutes.astype(float)
 
 
-def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Total length of the spans [starts, ends) that lies before each point."""
-    a, b = np.sort(starts), np.sort(ends)
-    ca = np.concatenate(([0.0], np.cumsum(a)))
-    cb = np.concatenate(([0.0], np.cumsum(b)))
-    na = np.searchsorted(a, points, side="right")
-    nb = np.searchsorted(b, points, side="right")
-    return points * na - ca[na] - (points * nb - cb[nb])
-
-
-def _windows(model: WardModel) -> pd.DataFrame:
-    """Every (day, interval) piece of the horizon as absolute minutes."""
-    rows = []
-    day_types = model.calendar.day_types()
-    for day in range(model.calendar.days):
-        for interval in model.calendar.intervals:
-            for a, b in interval.pieces:
-                off = day * MINUTES_PER_DAY
-                rows.append((day, day_types[day], interval.id, off + a, off + b))
-    return pd.DataFrame(rows, columns=["day", "day_type", "interval", "w0", "w1"])
-
-
 def tidy_staff(log: EventLog, model: WardModel, replication: int = 0,
-               warmup_days: int = 0) -> pd.DataFrame:
+               warmup_days: int = 0, columns: LogColumns | None = None) -> pd.DataFrame:
     """One row per group × shift × day × interval with minutes on duty, busy, overtime.
 
     ``other_group_minutes`` is time spent on tasks placed on another group (what task
@@ -158,70 +152,10 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0,
     ``utilisation`` is busy / (on duty - break). ``missed_breaks`` and
     ``missed_break_minutes`` count the breaks not started in their window, and their
     minutes, in the interval in which the window closed. All three are 0 without breaks.
+    ``columns`` is the log already read (:func:`sim.log_columns.log_columns`).
     """
-    duties, horizon = log.duties, log.horizon
-    dg = np.array([d.group for d in duties], dtype=np.int64)
-    dshift = np.array([d.shift for d in duties], dtype=object)
-    dstart = np.array([d.start for d in duties], dtype=float)
-    dplanned = np.minimum(np.array([d.end for d in duties], dtype=float), horizon)
-    dend = np.minimum(np.array(log.duty_end, dtype=float), horizon)
-    absent = np.array([d.absent for d in duties], dtype=bool)
-    who_a, bstart_a, bend_a, kind_a = busy_spans(log)
-    placed = np.array([t.group for t in model.tasks], dtype=np.int64)
-    other_a = dg[who_a] != placed[kind_a]
-    windows = _windows(model)
-    w0, w1 = windows["w0"].to_numpy(float), windows["w1"].to_numpy(float)
-    who_r, rstart, rend = break_spans(log)
-    who_m, missed_at, missed_minutes = missed_breaks(log)
-    if who_m.size:  # the (day, interval) piece each window closed in: the pieces tile the horizon
-        order = np.argsort(w0, kind="stable")
-        missed_in = order[np.searchsorted(w0[order], missed_at, side="right") - 1]
-
-    def measure(mask_starts: np.ndarray, mask_ends: np.ndarray) -> np.ndarray:
-        if mask_starts.size == 0:
-            return np.zeros(w0.size)
-        return _covered(mask_starts, mask_ends, w1) - _covered(mask_starts, mask_ends, w0)
-
-    parts = []
-    pairs = sorted({(g, s) for g, s in zip(dg.tolist(), dshift.tolist(), strict=True)})
-    for group, shift in pairs:
-        sel = (dg == group) & (dshift == shift)
-        present = sel & ~absent
-        busy_sel = sel[who_a] if who_a.size else np.zeros(0, bool)
-        late = present & (dend > dplanned)
-        frame = windows[["day", "day_type", "interval"]].copy()
-        frame["on_duty_minutes"] = measure(dstart[present], dend[present])
-        frame["busy_minutes"] = measure(bstart_a[busy_sel], bend_a[busy_sel])
-        other_sel = busy_sel & other_a
-        frame["other_group_minutes"] = measure(bstart_a[other_sel], bend_a[other_sel])
-        frame["overtime_minutes"] = measure(dplanned[late], dend[late])
-        frame["absent_minutes"] = measure(dstart[sel & absent], dplanned[sel & absent])
-        frame["break_minutes"] = measure(rstart[sel[who_r]], rend[sel[who_r]]) if who_r.size \
-            else 0.0
-        frame["missed_breaks"] = 0.0
-        frame["missed_break_minutes"] = 0.0
-        if who_m.size:
-            mine = sel[who_m]
-            frame["missed_breaks"] = np.bincount(missed_in[mine], minlength=w0.size).astype(float)
-            frame["missed_break_minutes"] = np.bincount(missed_in[mine], missed_minutes[mine],
-                                                        minlength=w0.size)
-        frame.insert(0, "shift", shift)
-        frame.insert(0, "group", model.group_ids[group])
-        parts.append(frame)
-    if not parts:
-        return pd.DataFrame()
-    staff = pd.concat(parts, ignore_index=True)
-    staff = staff.groupby(["group", "shift", "day", "day_type", "interval"], sort=False,
-                          as_index=False).sum()
-    minutes = [c for c in staff.columns if c.endswith("_minutes")]
-    staff[minutes] = staff[minutes].round(DECIMALS)
-    staff = staff[(staff["on_duty_minutes"] > 0) | (staff["absent_minutes"] > 0)]
-    available = staff["on_duty_minutes"] - staff["break_minutes"]
-    staff["utilisation"] = staff["busy_minutes"] / available.where(available > 0)
-    staff.insert(0, "scenario", model.name)
-    staff.insert(0, "replication", replication)
-    staff["warmup"] = staff["day"] < warmup_days
-    return staff.reset_index(drop=True)
+    cols = columns if columns is not None else log_columns(log, model.nurse_groups)
+    return staff_frame(staff_table(cols, model, warmup_days), model, replication)
 
 
 def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
@@ -233,29 +167,47 @@ def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
     cumulative sum over ``upper`` is the empirical distribution of waits (group with
     ``dropna=False`` to keep the never-started bin).
     """
-    columns = ["by", "key", "upper", "count"]
     if not len(tasks):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=HISTOGRAM_COLUMNS)
     measured = tasks["day"].to_numpy() >= warmup_days
+    rank = {p: i for i, p in enumerate(PRIORITIES)}
+    priority, priorities = pd.factorize(tasks["priority"].to_numpy()[measured])
+    category, categories = pd.factorize(tasks["category"].to_numpy()[measured])
+    return wait_counts(tasks["wait"].to_numpy(float)[measured],
+                       priority, [rank[p] for p in priorities], list(priorities),
+                       category, list(categories))
+
+
+def wait_counts(wait: np.ndarray, priority: np.ndarray, priority_rank: list[int],
+                priority_labels: list[str], category: np.ndarray,
+                category_labels: list[str]) -> pd.DataFrame:
+    """Count as :func:`wait_histogram` from the measured tasks' waits and coded keys.
+
+    ``priority[i]`` indexes ``priority_labels`` (ordered by ``priority_rank``, acute
+    first as in PRIORITIES); ``category[i]`` indexes ``category_labels`` (ordered by name).
+    """
     edges = np.array(WAIT_BINS, dtype=float)
     # NaN (never started) sorts past every edge: index len(edges), whose upper is NaN
-    index = np.searchsorted(edges, tasks["wait"].to_numpy(float)[measured], side="left")
+    index = np.searchsorted(edges, wait, side="left")
     upper = np.append(edges, np.nan)
-    rank = {p: i for i, p in enumerate(PRIORITIES)}
-    parts = []
-    for by in ("priority", "category"):
-        values = tasks[by].to_numpy()[measured]
-        codes, keys = pd.factorize(values, sort=True)
-        if by == "priority":  # acute first, as in PRIORITIES
-            keys = sorted(keys, key=rank.__getitem__)
-            codes = pd.Index(keys).get_indexer(values)
-        counts = np.bincount(codes * upper.size + index, minlength=len(keys) * upper.size)
-        key, bin_ = np.nonzero(counts.reshape(len(keys), upper.size))
-        parts.append(pd.DataFrame({"by": by, "key": np.asarray(keys, dtype=object)[key],
-                                   "upper": upper[bin_], "count": counts[key * upper.size + bin_]}))
-    out = pd.concat(parts, ignore_index=True)
-    out["count"] = out["count"].astype(np.int64)
-    return out
+    by, key, bins, count = [], [], [], []
+    for name, codes, labels, order in (
+            ("priority", priority, priority_labels, priority_rank),
+            ("category", category, category_labels, category_labels)):
+        present = np.unique(codes)
+        present = present[np.argsort(np.array(order, dtype=object)[present], kind="stable")]
+        remap = np.zeros(len(labels), dtype=np.int64)
+        remap[present] = np.arange(present.size)
+        counts = np.bincount(remap[codes] * upper.size + index,
+                             minlength=present.size * upper.size)
+        k, bin_ = np.nonzero(counts.reshape(present.size, upper.size))
+        by.append(np.full(k.size, name, dtype=object))
+        key.append(np.array(labels, dtype=object)[present][k])
+        bins.append(upper[bin_])
+        count.append(counts[k * upper.size + bin_])
+    return pd.DataFrame({"by": np.concatenate(by), "key": np.concatenate(key),
+                         "upper": np.concatenate(bins),
+                         "count": np.concatenate(count).astype(np.int64)})
 
 
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:

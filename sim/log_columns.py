@@ -1,0 +1,156 @@
+"""The event log of one replication as numpy columns, read once and shared.
+
+:func:`~sim.metrics.tidy_tasks`, :func:`~sim.metrics.tidy_staff`,
+:func:`~sim.hourly.tidy_hours`, :mod:`sim.shift_metrics` and :mod:`sim.kpis` all read the
+same duties, spans and task rows; turning the log's Python tuples into arrays once per
+replication, not once per frame, is most of what keeping the KPIs cheap takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+
+from sim.eventlog import MISSED, EventLog
+
+
+@dataclass(frozen=True)
+class DutyColumns:
+    """One entry per duty of the log: its group, shift, day and times, all cut at the horizon.
+
+    ``end`` is when the member actually left (NaN if absent); ``planned`` when the shift
+    was planned to end.
+    """
+
+    group: np.ndarray
+    shift: np.ndarray
+    day: np.ndarray
+    start: np.ndarray
+    planned: np.ndarray
+    end: np.ndarray
+    absent: np.ndarray
+
+
+@dataclass(frozen=True)
+class TaskColumns:
+    """Every task instance that arrived, started or not, in ``seq`` order.
+
+    ``status`` is 0 (started), WAITING or MISSED; ``stop`` when it stopped waiting (its
+    start, its drop time, or the horizon); ``first`` the first member of its crew (-1 if
+    never started); ``crew`` the log's crew tuples (for the per-task frame only).
+    """
+
+    seq: np.ndarray
+    kind: np.ndarray
+    arrival: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    status: np.ndarray
+    stop: np.ndarray
+    first: np.ndarray
+    nurse_crew: np.ndarray
+    #: the log's crew tuples in log order (started first) and ``order`` into seq order
+    raw_crews: tuple[tuple[int, ...], ...]
+    order: np.ndarray
+
+    def crews(self) -> list[tuple[int, ...]]:
+        """Crew member indices of every task in seq order (``()`` if never started)."""
+        crews = list(self.raw_crews) + [()] * (len(self.order) - len(self.raw_crews))
+        return [crews[i] for i in self.order.tolist()]
+
+
+@dataclass(frozen=True)
+class LogColumns:
+    """Duties, busy/break/missed-break spans and tasks of one log, as arrays.
+
+    ``busy`` is (member, start, end cut at the horizon, task index), one span per crew
+    member; ``breaks`` (member, start, end cut at the horizon); ``missed`` (member, window
+    close, minutes).
+    """
+
+    horizon: float
+    duties: DutyColumns
+    busy: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    breaks: tuple[np.ndarray, np.ndarray, np.ndarray]
+    missed: tuple[np.ndarray, np.ndarray, np.ndarray]
+    tasks: TaskColumns
+
+
+def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> LogColumns:
+    """Read ``log`` into arrays; ``nurse_groups`` (group indices) give ``nurse_crew``."""
+    horizon = log.horizon
+    duties = _duties(log)
+    started, unstarted = log.started, log.unstarted
+    if started:
+        seq, kind, _, arrival, start, end, crews = zip(*started, strict=True)
+    else:
+        seq = kind = arrival = start = end = crews = ()
+    sizes = np.fromiter(map(len, crews), dtype=np.int64, count=len(crews))
+    who = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
+    start_a = np.array(start, dtype=float)
+    end_a = np.array(end, dtype=float)
+    kind_a = np.array(kind, dtype=np.int64)
+    busy = (who, np.repeat(start_a, sizes), np.repeat(np.minimum(end_a, horizon), sizes),
+            np.repeat(kind_a, sizes))
+    owner = np.repeat(np.arange(len(crews)), sizes)
+    nurse = np.isin(duties.group, list(nurse_groups)).astype(float)
+    nurse_crew = np.bincount(owner, weights=nurse[who], minlength=len(crews)).astype(np.int64)
+    first = np.full(len(crews), -1, dtype=np.int64)
+    heads = np.cumsum(sizes) - sizes
+    first[sizes > 0] = who[heads[sizes > 0]]
+    if unstarted:
+        useq, ukind, _, uarrival, ustatus, udrop = zip(*unstarted, strict=True)
+    else:
+        useq = ukind = uarrival = ustatus = udrop = ()
+    ustatus_a = np.array(ustatus, dtype=np.int64)
+    ustop = np.where(ustatus_a == MISSED, np.array(udrop, dtype=float), horizon)
+    n_u = len(unstarted)
+    nan = np.full(n_u, np.nan)
+    seq_a = np.concatenate((np.array(seq, dtype=np.int64), np.array(useq, dtype=np.int64)))
+    order = np.argsort(seq_a, kind="stable")
+    tasks = TaskColumns(
+        seq=seq_a[order],
+        kind=np.concatenate((kind_a, np.array(ukind, dtype=np.int64)))[order],
+        arrival=np.concatenate((np.array(arrival, dtype=float),
+                                np.array(uarrival, dtype=float)))[order],
+        start=np.concatenate((start_a, nan))[order],
+        end=np.concatenate((end_a, nan))[order],
+        status=np.concatenate((np.zeros(len(crews), dtype=np.int64), ustatus_a))[order],
+        stop=np.concatenate((start_a, ustop))[order],
+        first=np.concatenate((first, np.full(n_u, -1, dtype=np.int64)))[order],
+        nurse_crew=np.concatenate((nurse_crew, np.zeros(n_u, dtype=np.int64)))[order],
+        raw_crews=crews,
+        order=order,
+    )
+    return LogColumns(horizon, duties, busy, _breaks(log, horizon), _missed(log), tasks)
+
+
+def _duties(log: EventLog) -> DutyColumns:
+    duties, horizon = log.duties, log.horizon
+    return DutyColumns(
+        group=np.array([d.group for d in duties], dtype=np.int64),
+        shift=np.array([d.shift for d in duties], dtype=object),
+        day=np.array([d.day for d in duties], dtype=np.int64),
+        start=np.array([d.start for d in duties], dtype=float),
+        planned=np.minimum(np.array([d.end for d in duties], dtype=float), horizon),
+        end=np.minimum(np.array(log.duty_end, dtype=float), horizon),
+        absent=np.array([d.absent for d in duties], dtype=bool),
+    )
+
+
+def _breaks(log: EventLog, horizon: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not log.breaks:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    who, start, end = (np.array(x) for x in zip(*log.breaks, strict=True))
+    return who.astype(np.int64), start.astype(float), np.minimum(end.astype(float), horizon)
+
+
+def _missed(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not log.missed_breaks:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    who, at, minutes = (np.array(x) for x in zip(*log.missed_breaks, strict=True))
+    return who.astype(np.int64), at.astype(float), minutes.astype(float)
