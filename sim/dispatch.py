@@ -198,6 +198,30 @@ def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
     return len(_fit(staying, job, now, own_only, policy)) >= job.task.staff
 
 
+def _best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | None:
+    """Return :func:`_fit`'s first member for a one-person ``task``, or None.
+
+    In the gliding pass (``own_only`` false) the task may glide already, as
+    :func:`match` has checked.
+    """
+    group, needs = task.group, task.requires
+    best = None
+    if own_only:
+        for m in free:
+            if m.group == group and (needs is None or needs in m.certs) and (
+                    best is None or m.idle_since < best.idle_since
+                    or (m.idle_since == best.idle_since and m.index < best.index)):
+                best = m
+        return best
+    key = None
+    for m in free:
+        if m.group <= group and (needs is None or needs in m.certs):
+            k = (m.group != group, -m.group, m.idle_since, m.index)
+            if best is None or k < key:
+                best, key = m, k
+    return best
+
+
 def assign(
     waiting: list[Job], idle: list[Member], now: float, policy: DispatchPolicy,
     on_duty: list[Member] | None = None,
@@ -259,8 +283,19 @@ def match(blocks: Iterable[list[Job]], idle: list[Member], now: float, policy: D
                     break  # the rest of this priority arrived later still
                 elif broadest >= group:
                     continue
-                fit = _fit(free, job, now, own_only, policy)
                 staff = job.task.staff
+                if staff == 1:  # _fit's first, without building and sorting the list
+                    best = _best_one(free, job.task, own_only)
+                    if best is None:
+                        rest.append(job)
+                        continue
+                    assignments.append((job, [best]))
+                    free.remove(best)  # free is this call's own list
+                    if free:
+                        groups = {m.group for m in free}
+                        broadest = min(groups)
+                    continue
+                fit = _fit(free, job, now, own_only, policy)
                 crew = fit[:staff] if len(fit) >= staff else None
                 if crew is not None and staff > 1 and job.task.handover:
                     crew = _handover_crew(fit)

@@ -52,6 +52,24 @@ from sim.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import Arrivals, Inputs
 from sim.model import WardModel
 
+NORMAL = simpy.events.NORMAL
+
+
+class _Timer(Event):
+    """A timeout with its one callback and value: a :class:`simpy.Timeout` made in one call.
+
+    Scheduled as a Timeout is (same priority, same order), so the run is the same; it
+    spares the hot path the delay check and the separate ``callbacks.append``.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, callback: Callable[[Event], None],
+                 value: object = None) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
+
 class _Ward:
     """Engine state for one replication."""
 
@@ -110,9 +128,9 @@ class _Ward:
                     self._arrive(tasks[kind], durations[i], -1, by_group.get(kind), draws[i])
                     i += 1
             if i < n:
-                env.timeout(times[i] - now).callbacks.append(arrive)
+                _Timer(env, times[i] - now, arrive)
 
-        env.timeout(0).callbacks.append(arrive)
+        _Timer(env, 0, arrive)
 
     def _roster(self):
         env = self.env
@@ -148,8 +166,10 @@ class _Ward:
             return
         when, duration, columns, draw = nxt
         task = self.model.tasks[task_index]
-        self.env.timeout(when - self.env.now).callbacks.append(
-            lambda _: self._arrive(task, duration, bed, columns, draw))
+        _Timer(self.env, when - self.env.now, self._rang, (task, duration, bed, columns, draw))
+
+    def _rang(self, event: Event) -> None:
+        self._arrive(*event._value)
 
     # -- state changes ------------------------------------------------------------------
     def _arrive(self, task, duration: float, bed: int, by_group: Columns | None = None,
@@ -215,8 +235,9 @@ class _Ward:
                 m.busy, m.free_at = True, end
                 idle.remove(m)
             log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
-            env.timeout(duration, (job, crew)).callbacks.append(self._done)
-        self._arm()
+            _Timer(env, duration, self._done, (job, crew))
+        if self.new_jobs:
+            self._arm()
 
     def _arm(self) -> None:
         """Set the glide and drop timers of the tasks that arrived and did not start at once."""
@@ -226,9 +247,9 @@ class _Ward:
                 continue
             wake = wake_after[job.task.index]
             if wake is not None:  # when a broader group may first take it
-                env.timeout(wake).callbacks.append(self._wake)
+                _Timer(env, wake, self._wake)
             if job.task.drop_after is not None:
-                env.timeout(job.task.drop_after, job).callbacks.append(self._drop)
+                _Timer(env, job.task.drop_after, self._drop, job)
         self.new_jobs.clear()
 
     def _wake(self, _event: Event) -> None:
@@ -236,7 +257,7 @@ class _Ward:
 
     def _drop(self, event: Event) -> None:
         """Mark a task not started by its drop time (the event's value) as missed."""
-        job = event._value  # a Timeout's value, read without the property's check
+        job = event._value  # a _Timer's value, read without the property's check
         if job.start is None:
             self.queue.remove(job)
             self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED,

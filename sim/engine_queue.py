@@ -61,8 +61,8 @@ class WorkQueue:
         """Per priority, most urgent first, the jobs someone free may take, in queue order.
 
         What :func:`sim.dispatch.match` needs: every job of a group in ``groups`` (those
-        with a free member), and of a narrower group than ``broadest`` when its bucket's
-        first job may glide (its bucket whole: the rest changes nothing). Lazily: a
+        with a free member), and of a narrower group than ``broadest`` those that may glide
+        (the first of its bucket: the others arrived later). Lazily: a
         dispatch that runs out of free members first never looks at the later priorities.
         """
         glide, may_glide = self.glide, self.may_glide
@@ -71,8 +71,15 @@ class WorkQueue:
                 continue
             parts = []
             for g, jobs in enumerate(row):
-                if jobs and (g in groups or (glide and g > broadest and may_glide(jobs[0], now))):
+                if not jobs:
+                    continue
+                if g in groups:
                     parts.append(jobs)
+                elif glide and g > broadest and may_glide(jobs[0], now):
+                    k = 1  # the jobs that may glide come first
+                    while k < len(jobs) and may_glide(jobs[k], now):
+                        k += 1
+                    parts.append(jobs if k == len(jobs) else jobs[:k])
             if len(parts) == 1:
                 yield parts[0]
             elif parts:
