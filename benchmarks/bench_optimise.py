@@ -41,12 +41,13 @@ VARY = ["--vary", "roster.helsefagarbeider=0:4", "--vary", "roster.assistent=0:3
 #: even with 4 healthcare workers and 3 assistants on every shift the monitoring nurses
 #: (spesialsykepleier, one at night) miss tasks on weekday day shifts and leave a third
 #: of acute tasks late at night, and under glide only broader groups help. So: late shares
-#: acute 0.6, high and normal 0.3 (low as default), up to 2 missed per cell and week,
+#: acute 0.6, the others 0.4, up to 10 missed per cell and week
+#: (4 replications leave a wide interval),
 #: nurses' utilisation up to 0.90, single shifts may miss on up to 35 % of shifts.
 RELAXED = {"max_utilisation": {"spesialsykepleier": 0.90, "sykepleier": 0.90,
                                "helsefagarbeider": 0.85, "sekretaer": 0.85, "assistent": 0.85},
-           "max_late_share": {"acute": 0.6, "high": 0.3, "normal": 0.3, "low": 0.2},
-           "max_missed_per_week": 2, "shift_tail": 0.35}
+           "max_late_share": {"acute": 0.6, "high": 0.4, "normal": 0.4, "low": 0.4},
+           "max_missed_per_week": 10, "shift_tail": 0.35}
 
 
 def command(args: argparse.Namespace, out: Path, targets: Path | None) -> list[str]:

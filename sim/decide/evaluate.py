@@ -9,6 +9,8 @@ that of ``wardsim assess`` on every group × shift × day type (:func:`sim.decid
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,19 +19,24 @@ import pandas as pd
 
 from sim.decide.assess import assess
 from sim.decide.cells import Cell, with_roster
-from sim.experiment import Results, run_one
+from sim.decide.structure import FEASIBILITY_COLUMNS, roster_checks
+from sim.engine import simulate
+from sim.experiment import Results
 from sim.inputs import Inputs, draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict
+from sim.metrics import tidy_tasks
 from sim.model import WardModel, build_model
 from sim.parallel import map_unordered
 from sim.rng import Streams
+from sim.shift_metrics import shift_staff, shift_tasks
 
 Roster = tuple[int, ...]
 #: Checks on a mean over replications (a t interval); the others are judged as assess does.
 MEAN_CHECKS = ("utilisation", "late_share_", "missed_per_week")
 _INPUTS: dict[tuple[int, int, int], Inputs] = {}
 _KEEP_INPUTS = 64
+_MODELS: dict[tuple, WardModel] = {}
 
 
 def is_mean_check(check: str) -> bool:
@@ -43,11 +50,32 @@ def build(raw: dict, source: str, cells: list[Cell], roster: Roster, days: int |
     return build_model(from_dict(with_roster(raw, cells, roster), source), source, days=days)
 
 
+def fingerprint(raw: dict) -> str:
+    """Return a digest of a scenario mapping: which models a process may reuse."""
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _model(raw: dict, source: str, cells: list[Cell], roster: Roster, days: int | None,
+           digest: str) -> WardModel:
+    """Return the model of a roster, built once per process (its replications share it)."""
+    key = (digest, source, tuple(cells), roster, days)
+    model = _MODELS.get(key)
+    if model is None:
+        if len(_MODELS) >= _KEEP_INPUTS:
+            _MODELS.pop(next(iter(_MODELS)))
+        model = _MODELS[key] = build(raw, source, cells, roster, days)
+    return model
+
+
 def replicate(raw: dict, source: str, cells: list[Cell], roster: Roster, seed: int,
               replication: int, warmup_days: int, days: int | None,
-              max_heads: int) -> tuple[Roster, int, pd.DataFrame, pd.DataFrame]:
-    """Simulate one roster for one replication; its per-shift staff and task tallies."""
-    model = build(raw, source, cells, roster, days)
+              max_heads: int, digest: str = "") -> tuple[Roster, int, pd.DataFrame, pd.DataFrame]:
+    """Simulate one roster for one replication; its per-shift staff and task tallies.
+
+    Only what ``assess`` reads is made from the event log (no KPIs, no wait histogram):
+    the same frames as ``run_one(..., by_shift=True)`` gives.
+    """
+    model = _model(raw, source, cells, roster, days, digest or fingerprint(raw))
     key = (seed, replication, max_heads)
     inputs = _INPUTS.get(key)
     if inputs is None:
@@ -55,8 +83,13 @@ def replicate(raw: dict, source: str, cells: list[Cell], roster: Roster, seed: i
         if len(_INPUTS) >= _KEEP_INPUTS:
             _INPUTS.pop(next(iter(_INPUTS)))
         _INPUTS[key] = inputs
-    rep = run_one(model, seed, replication, warmup_days, detail=False, by_shift=True, inputs=inputs)
-    return roster, replication, rep.shift_staff, rep.shift_tasks
+    log = simulate(model, inputs)
+    tasks = tidy_tasks(log, model, replication, warmup_days)
+    staff = shift_staff(log, model, warmup_days)
+    per_task = shift_tasks(tasks, model)
+    for frame in (staff, per_task):
+        frame.insert(0, "replication", replication)
+    return roster, replication, staff, per_task
 
 
 @dataclass
@@ -119,6 +152,11 @@ def unbuildable(roster: Roster, reason: str) -> Verdict:
     return Verdict(roster, frame, 0)
 
 
+def _misses(verdict: Verdict) -> bool:
+    """Whether some check is ``not_feasible`` as ``assess`` judges it (not only at risk)."""
+    return bool((verdict.feasibility["verdict"] == "not_feasible").any())
+
+
 @dataclass
 class Evaluator:
     """Evaluate rosters in batches on the replications ``reps``, in parallel, with a cache.
@@ -140,38 +178,78 @@ class Evaluator:
     cache: dict = field(default_factory=dict)
     on_verdict: Callable[[Verdict, int], None] | None = None
 
+    def __post_init__(self) -> None:
+        self.digest = fingerprint(self.raw)
+
     @property
     def max_heads(self) -> int:
         """How wide the absence tables are drawn: the largest head count tried, 64 at least."""
         return max([64, *(c.high for c in self.cells)])
 
-    def many(self, rosters: Sequence[Roster], first: int, count: int) -> list[Verdict]:
-        """Verdicts of ``rosters`` on replications ``first`` .. ``first + count - 1``."""
+    def many(self, rosters: Sequence[Roster], first: int, count: int,
+             early: bool = False) -> list[Verdict]:
+        """Verdicts of ``rosters`` on replications ``first`` .. ``first + count - 1``.
+
+        A roster that breaks a rule of ``assess`` that needs no simulation (someone may do
+        each task, crews, certified cover) is judged without one. With ``early`` (the
+        search, never the clean-up: its tests count every look), the first half of the
+        replications run first, and a roster that already misses a target as ``assess``
+        judges it (a 95 % interval wholly above it, or a shift rule) is not run further:
+        its verdict is on those replications.
+        """
+        half = (count + 1) // 2 if early and count >= 4 else count
         todo = []
         for r in dict.fromkeys(rosters):
-            if (r, first, count) in self.cache:
+            if self._cached(r, first, count, half) is not None:
                 continue
             try:
-                build(self.raw, self.source, self.cells, r, self.days)
+                model = _model(self.raw, self.source, self.cells, r, self.days, self.digest)
             except ScenarioError as err:
                 self._keep(unbuildable(r, str(err)), first, count)
                 continue
+            rules = pd.DataFrame(roster_checks(model, model.name, self.targets),
+                                 columns=FEASIBILITY_COLUMNS)
+            if len(rules) and (rules["verdict"] != "feasible").any():
+                self._keep(Verdict(r, rules.drop(columns=["reason_args"]), 0), first, count)
+                continue
             todo.append(r)
+        got = self._run(todo, range(first, first + half))
+        rest = []
+        for r in todo:
+            verdict = self._judge(r, got[r], first)
+            if half == count or _misses(verdict):
+                self._keep(verdict, first, half)
+            else:
+                rest.append(r)
+        more = self._run(rest, range(first + half, first + count))
+        for r in rest:
+            self._keep(self._judge(r, (got[r][0] + more[r][0], got[r][1] + more[r][1]), first),
+                       first, count)
+        return [self._cached(r, first, count, half) for r in rosters]
+
+    def _cached(self, roster: Roster, first: int, count: int, half: int) -> Verdict | None:
+        """Return the verdict on ``count`` replications, or a miss seen on the first ``half``."""
+        found = self.cache.get((roster, first, count))
+        if found is None and half < count:
+            early = self.cache.get((roster, first, half))
+            found = early if early is not None and _misses(early) else None
+        return found
+
+    def _run(self, rosters: list[Roster], reps: range) -> dict[Roster, tuple[list, list]]:
+        """Simulate every roster on ``reps`` in parallel: its staff and task tallies."""
         jobs = [(self.raw, self.source, self.cells, r, self.seed, rep, self.warmup_days,
-                 self.days, self.max_heads) for r in todo for rep in range(first, first + count)]
-        got: dict[Roster, tuple[list, list]] = {r: ([], []) for r in todo}
-        done = {r: 0 for r in todo}
+                 self.days, self.max_heads, self.digest) for r in rosters for rep in reps]
+        got: dict[Roster, tuple[list, list]] = {r: ([], []) for r in rosters}
         for roster, _, staff, tasks in map_unordered(replicate, jobs, self.workers,
                                                      self.executor, self.scheduler):
             got[roster][0].append(staff)
             got[roster][1].append(tasks)
-            done[roster] += 1
-            if done[roster] == count:
-                model = build(self.raw, self.source, self.cells, roster, self.days)
-                staff, tasks = got.pop(roster)
-                self._keep(judge_roster(model, roster, staff, tasks, first, self.warmup_days,
-                                        self.targets), first, count)
-        return [self.cache[(r, first, count)] for r in rosters]
+        return got
+
+    def _judge(self, roster: Roster, frames: tuple[list, list], first: int) -> Verdict:
+        model = _model(self.raw, self.source, self.cells, roster, self.days, self.digest)
+        staff, tasks = frames
+        return judge_roster(model, roster, staff, tasks, first, self.warmup_days, self.targets)
 
     def _keep(self, verdict: Verdict, first: int, count: int) -> None:
         self.cache[(verdict.roster, first, count)] = verdict

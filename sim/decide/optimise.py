@@ -121,7 +121,7 @@ class Search:
                 self.trace.add(r, self.cost(r), "pruned_monotone", phase)
             else:
                 keep.append(r)
-        verdicts = self.evaluator.many(keep, 0, self.replications) if keep else []
+        verdicts = self.evaluator.many(keep, 0, self.replications, early=True) if keep else []
         for v in verdicts:
             self.trace.add(v.roster, self.cost(v.roster), "feasible" if v.feasible else
                            "not_feasible", phase, v)
@@ -134,7 +134,7 @@ class Search:
     def run(self) -> Verdict:
         """Search (see the module docstring); the chosen roster's verdict."""
         top = tuple(c.high for c in self.cells)
-        (top_verdict,) = self.evaluator.many([top], 0, self.replications)
+        (top_verdict,) = self.evaluator.many([top], 0, self.replications, early=True)
         self.trace.add(top, self.cost(top), "feasible" if top_verdict.feasible else "not_feasible",
                        "top", top_verdict)
         if not top_verdict.feasible:
@@ -184,7 +184,8 @@ class Search:
             return min(feasible, key=lambda v: self.cost(v.roster))
         if not verdicts:  # every move pruned: take the cheapest step up
             i = min(up, key=lambda i: self.bound.weights[i])
-            (v,) = self.evaluator.many([self._moved(current.roster, i, +1)], 0, self.replications)
+            (v,) = self.evaluator.many([self._moved(current.roster, i, +1)], 0, self.replications,
+                                        early=True)
             return v
 
         def gain(v: Verdict) -> float:
