@@ -37,100 +37,39 @@ group there only when that group has one (no distribution is evaluated per job).
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable
 
 import numpy as np
 import simpy
 from simpy.events import Event
 
-from sim.catalogue import Columns
-from sim.dispatch import Job, Member, match
+from sim.dispatch import Member, match
 from sim.engine_breaks import BreakRules
-from sim.engine_queue import WorkQueue
-from sim.eventlog import MISSED, WAITING, EventLog
-from sim.inputs import Arrivals, Inputs
+from sim.engine_work import Timer, WorkSources
+from sim.eventlog import WAITING, EventLog
+from sim.inputs import Inputs
 from sim.model import WardModel
 
-NORMAL = simpy.events.NORMAL
 
-
-class _Timer(Event):
-    """A timeout with its one callback and value: a :class:`simpy.Timeout` made in one call.
-
-    Scheduled as a Timeout is (same priority, same order), so the run is the same; it
-    spares the hot path the delay check and the separate ``callbacks.append``.
-    """
-
-    def __init__(self, env: simpy.Environment, delay: float, callback: Callable[[Event], None],
-                 value: object = None) -> None:
-        self.env = env
-        self.callbacks = [callback]
-        self._value = value
-        self._ok = True
-        env.schedule(self, NORMAL, delay)
-
-class _Ward:
-    """Engine state for one replication."""
+class _Ward(WorkSources):
+    """The staff on duty of one replication and the dispatch; the work is :class:`WorkSources`."""
 
     def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
-        self.env, self.model, self.inputs = env, model, inputs
+        super().__init__(env, model, inputs)
         self.policy = model.dispatch
         self.broader = model.dispatch.broader_may_take  # may a broader group ever help
-        self.wake_after = [model.dispatch.wake_after(task) for task in model.tasks]
         duties = model.staffing.duties(model.calendar, inputs.absence)
         self.members = [Member(i, d.group, d.certs, d.end) for i, d in enumerate(duties)]
         self.log = EventLog(model.calendar.horizon, duties, [float("nan")] * len(duties))
-        self.queue = WorkQueue(1 + max((t.priority for t in model.tasks), default=0),
-                               len(model.group_ids), model.dispatch)
         self.idle: list[Member] = []
         self.on_duty: list[Member] = []
-        self.new_jobs: list[Job] = []
         #: The dispatch requested at this instant (bound when requested), or None.
         self.pending: Callable[[], None] | None = None
-        self.seq = 0
-        # per (task index, bed): the bed's call bell and how many requests it has made
-        self.bells: dict[tuple[int, int], list] = {}
 
-    # -- sources ------------------------------------------------------------------------
     def start(self) -> None:
         """Start the call bells, the open arrivals and the roster."""
-        for task_index, bed, bell in self.inputs.bells:
-            self.bells[(task_index, bed)] = [bell, 0]
-            self._ring(task_index, bed, 0.0)
-        if self.inputs.open_tasks:
-            self._arrivals(self.inputs.arrivals)
+        self.start_work()
         self.env.process(self._roster())
-
-    def _arrivals(self, arrivals: Arrivals) -> None:
-        """Let the drawn tasks arrive in order: one timeout per instant, chained.
-
-        Callbacks rather than a SimPy process, which would add a generator resume to
-        every arrival on the hot path. ``by_group`` holds, per task index with per-group
-        times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's index
-        in them (both None if no task has per-group times).
-        """
-        times, kinds, durations = arrivals.times, arrivals.kinds, arrivals.durations
-        by_group, draws = arrivals.columns, arrivals.draws
-        env, tasks, n = self.env, self.model.tasks, len(times)
-        i = 0
-
-        def arrive(_event: Event | None = None) -> None:
-            nonlocal i
-            now = env.now
-            if by_group is None:
-                while i < n and times[i] <= now:
-                    self._arrive(tasks[kinds[i]], durations[i], -1)
-                    i += 1
-            else:
-                while i < n and times[i] <= now:
-                    kind = kinds[i]
-                    self._arrive(tasks[kind], durations[i], -1, by_group.get(kind), draws[i])
-                    i += 1
-            if i < n:
-                _Timer(env, times[i] - now, arrive)
-
-        _Timer(env, 0, arrive)
 
     def _roster(self):
         env = self.env
@@ -158,30 +97,7 @@ class _Ward:
                 self._leave(member)
                 self._request()  # a crew may no longer form: whoever was kept for it is free
 
-    def _ring(self, task_index: int, bed: int, after: float) -> None:
-        state = self.bells[(task_index, bed)]
-        nxt = state[0].next_after(after, state[1])
-        state[1] += 1
-        if nxt is None or nxt[0] >= self.log.horizon:
-            return
-        when, duration, columns, draw = nxt
-        task = self.model.tasks[task_index]
-        _Timer(self.env, when - self.env.now, self._rang, (task, duration, bed, columns, draw))
-
-    def _rang(self, event: Event) -> None:
-        self._arrive(*event._value)
-
     # -- state changes ------------------------------------------------------------------
-    def _arrive(self, task, duration: float, bed: int, by_group: Columns | None = None,
-                draw: int = 0) -> None:
-        job = Job(self.seq, task, self.env.now, duration, bed)
-        if by_group is not None:
-            job.by_group, job.draw = by_group, draw
-        self.seq += 1
-        self.queue.add(job)
-        self.new_jobs.append(job)
-        self._request()
-
     def _request(self) -> None:
         """Schedule this instant's dispatch, unless nothing could start.
 
@@ -235,36 +151,9 @@ class _Ward:
                 m.busy, m.free_at = True, end
                 idle.remove(m)
             log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
-            _Timer(env, duration, self._done, (job, crew))
+            Timer(env, duration, self._done, (job, crew))
         if self.new_jobs:
             self._arm()
-
-    def _arm(self) -> None:
-        """Set the glide and drop timers of the tasks that arrived and did not start at once."""
-        env, wake_after = self.env, self.wake_after
-        for job in self.new_jobs:
-            if job.start is not None:
-                continue
-            wake = wake_after[job.task.index]
-            if wake is not None:  # when a broader group may first take it
-                _Timer(env, wake, self._wake)
-            if job.task.drop_after is not None:
-                _Timer(env, job.task.drop_after, self._drop, job)
-        self.new_jobs.clear()
-
-    def _wake(self, _event: Event) -> None:
-        self._request()
-
-    def _drop(self, event: Event) -> None:
-        """Mark a task not started by its drop time (the event's value) as missed."""
-        job = event._value  # a _Timer's value, read without the property's check
-        if job.start is None:
-            self.queue.remove(job)
-            self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED,
-                                       self.env.now))
-            if job.task.after_done:  # the patient gave up on this call and may ring again
-                self._ring(job.task.index, job.bed, self.env.now)
-            self._request()  # whoever was kept for its crew is free for other tasks
 
     def _done(self, event: Event) -> None:
         """Free the crew of a finished job (the event's value: job, crew)."""

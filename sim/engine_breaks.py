@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import simpy
-from simpy.events import Event
 
 from sim.breaks import ShiftBreak
 from sim.dispatch import Member

@@ -66,7 +66,7 @@ class WorkQueue:
         dispatch that runs out of free members first never looks at the later priorities.
         """
         glide, may_glide = self.glide, self.may_glide
-        for row, count in zip(self.buckets, self.per_priority):
+        for row, count in zip(self.buckets, self.per_priority, strict=True):
             if not count:
                 continue
             parts = []

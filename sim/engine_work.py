@@ -1,0 +1,152 @@
+"""The engine's work side: tasks arriving, waiting for someone, gliding and being missed.
+
+:class:`WorkSources` is the base of the engine's ward (:class:`sim.engine._Ward`, the staff
+on duty and the dispatch): it lets the drawn open arrivals and the call bells arrive, keeps
+them in the :class:`~sim.engine_queue.WorkQueue` until the dispatch starts them, and sets
+the glide and drop timers of the tasks that must wait. Every state change here asks the
+ward for a dispatch (``_request``); the rules for events at one instant are the engine's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+from simpy.events import NORMAL, Event
+
+from sim.catalogue import Columns
+from sim.dispatch import Job
+from sim.engine_queue import WorkQueue
+from sim.eventlog import MISSED, EventLog
+from sim.inputs import Arrivals, Inputs
+from sim.model import WardModel
+
+
+class Timer(Event):
+    """A timeout with its one callback and value: a :class:`simpy.Timeout` made in one call.
+
+    Scheduled as a Timeout is (same priority, same order), so the run is the same; it
+    spares the hot path the delay check and the separate ``callbacks.append``.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, callback: Callable[[Event], None],
+                 value: object = None) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
+
+
+class WorkSources:
+    """The tasks of one replication, from arrival to start or miss; base of the engine's ward."""
+
+    log: EventLog  # set by the ward
+
+    def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
+        self.env, self.model, self.inputs = env, model, inputs
+        self.wake_after = [model.dispatch.wake_after(task) for task in model.tasks]
+        self.queue = WorkQueue(1 + max((t.priority for t in model.tasks), default=0),
+                               len(model.group_ids), model.dispatch)
+        self.new_jobs: list[Job] = []  # arrived at this instant, timers not yet set
+        self.seq = 0
+        # per (task index, bed): the bed's call bell and how many requests it has made
+        self.bells: dict[tuple[int, int], list] = {}
+
+    def _request(self) -> None:
+        """Ask for this instant's dispatch (the ward's)."""
+        raise NotImplementedError
+
+    def start_work(self) -> None:
+        """Start the call bells and the open arrivals."""
+        for task_index, bed, bell in self.inputs.bells:
+            self.bells[(task_index, bed)] = [bell, 0]
+            self._ring(task_index, bed, 0.0)
+        if self.inputs.open_tasks:
+            self._arrivals(self.inputs.arrivals)
+
+    def _arrivals(self, arrivals: Arrivals) -> None:
+        """Let the drawn tasks arrive in order: one timeout per instant, chained.
+
+        Callbacks rather than a SimPy process, which would add a generator resume to
+        every arrival on the hot path. ``by_group`` holds, per task index with per-group
+        times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's index
+        in them (both None if no task has per-group times).
+        """
+        times, kinds, durations = arrivals.times, arrivals.kinds, arrivals.durations
+        by_group, draws = arrivals.columns, arrivals.draws
+        env, tasks, n = self.env, self.model.tasks, len(times)
+        i = 0
+
+        def arrive(_event: Event | None = None) -> None:
+            nonlocal i
+            now = env.now
+            if by_group is None:
+                while i < n and times[i] <= now:
+                    self._arrive(tasks[kinds[i]], durations[i], -1)
+                    i += 1
+            else:
+                while i < n and times[i] <= now:
+                    kind = kinds[i]
+                    self._arrive(tasks[kind], durations[i], -1, by_group.get(kind), draws[i])
+                    i += 1
+            if i < n:
+                Timer(env, times[i] - now, arrive)
+
+        Timer(env, 0, arrive)
+
+    def _ring(self, task_index: int, bed: int, after: float) -> None:
+        state = self.bells[(task_index, bed)]
+        nxt = state[0].next_after(after, state[1])
+        state[1] += 1
+        if nxt is None or nxt[0] >= self.log.horizon:
+            return
+        when, duration, columns, draw = nxt
+        task = self.model.tasks[task_index]
+        Timer(self.env, when - self.env.now, self._rang, (task, duration, bed, columns, draw))
+
+    def _rang(self, event: Event) -> None:
+        self._arrive(*event._value)
+
+    def _arrive(self, task, duration: float, bed: int, by_group: Columns | None = None,
+                draw: int = 0) -> None:
+        job = Job(self.seq, task, self.env.now, duration, bed)
+        if by_group is not None:
+            job.by_group, job.draw = by_group, draw
+        self.seq += 1
+        self.queue.add(job)
+        self.new_jobs.append(job)
+        self._request()
+
+    def _arm(self) -> None:
+        """Set the glide and drop timers of the tasks that arrived and did not start at once.
+
+        One glide timer serves every task armed here: they arrived at this instant and
+        glide after the same ``glide_after``, and a timer only asks for a dispatch (what
+        its twins would ask at the same state, drops in between asking themselves).
+        """
+        env, wake_after = self.env, self.wake_after
+        woken = False
+        for job in self.new_jobs:
+            if job.start is not None:
+                continue
+            if not woken and wake_after[job.task.index] is not None:
+                Timer(env, wake_after[job.task.index], self._wake)  # when a broader group
+                woken = True                                          # may first take it
+            if job.task.drop_after is not None:
+                Timer(env, job.task.drop_after, self._drop, job)
+        self.new_jobs.clear()
+
+    def _wake(self, _event: Event) -> None:
+        self._request()
+
+    def _drop(self, event: Event) -> None:
+        """Mark a task not started by its drop time (the event's value) as missed."""
+        job = event._value  # a Timer's value, read without the property's check
+        if job.start is None:
+            self.queue.remove(job)
+            self.log.unstarted.append((job.seq, job.task.index, job.bed, job.arrival, MISSED,
+                                       self.env.now))
+            if job.task.after_done:  # the patient gave up on this call and may ring again
+                self._ring(job.task.index, job.bed, self.env.now)
+            self._request()  # whoever was kept for its crew is free for other tasks
