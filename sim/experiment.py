@@ -25,11 +25,11 @@ from sim.inputs import Inputs, draw_inputs
 from sim.io.schema_tasks import PRIORITIES
 from sim.kpis import kpi_columns, log_task_table
 from sim.log_columns import LogColumns, log_columns
-from sim.metrics import summarise, task_derived, tidy_tasks, wait_counts
+from sim.metrics import HISTOGRAM_COLUMNS, summarise, task_derived, tidy_tasks, wait_counts
 from sim.model import WardModel
 from sim.parallel import map_unordered
 from sim.rng import Streams
-from sim.shift_metrics import shift_staff, shift_tasks
+from sim.shift_metrics import TASK_COLUMNS, shift_staff, shift_task_counts
 from sim.staff_minutes import staff_frame, staff_table
 
 
@@ -98,8 +98,7 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     """
     cols = log_columns(log, model.nurse_groups)
     derived = task_derived(cols, model)
-    tasks = tidy_tasks(log, model, replication, warmup_days, cols) if detail or by_shift \
-        else None
+    tasks = tidy_tasks(log, model, replication, warmup_days, cols) if detail else None
     staff = staff_table(cols, model, warmup_days)
     columns = kpi_columns(log_task_table(cols, model, derived, warmup_days), staff, model,
                           warmup_days, hour_table(cols, model, warmup_days))
@@ -109,16 +108,35 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     waits = _numbered(_wait_histogram(cols, model, derived, warmup_days), replication)
     per_staff = per_task = None
     if by_shift:
-        per_staff = _numbered(shift_staff(log, model, warmup_days), replication)
-        per_task = _numbered(shift_tasks(tasks, model), replication)
+        per_staff = _numbered(shift_staff(log, model, warmup_days, cols), replication)
+        per_task = _numbered(_shift_tasks(cols, model, derived, warmup_days), replication)
     return Replication(replication, kpis, staff_frame(staff, model, replication),
                        tasks if detail else None, waits, per_staff, per_task)
+
+
+def _shift_tasks(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarray],
+                 warmup_days: int) -> pd.DataFrame:
+    """:func:`~sim.shift_metrics.shift_tasks` of the log's tasks, without a per-task frame."""
+    t = cols.tasks
+    if not t.seq.size:
+        return pd.DataFrame(columns=TASK_COLUMNS)
+    measured = derived["day"] >= warmup_days
+    kind = t.kind[measured]
+    placed = np.array([task.group for task in model.tasks], dtype=np.int64)[kind]
+    first = t.first[measured]
+    performed = np.where(first >= 0, cols.duties.group[np.maximum(first, 0)], -1) \
+        if cols.duties.group.size else np.full(first.size, -1)
+    return shift_task_counts(model, placed, t.arrival[measured], kind, performed,
+                             derived["late"][measured].astype(np.int64),
+                             derived["missed"][measured].astype(np.int64))
 
 
 def _wait_histogram(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarray],
                     warmup_days: int) -> pd.DataFrame:
     """:func:`~sim.metrics.wait_histogram` of the log's tasks, without a per-task frame."""
     kind = cols.tasks.kind
+    if not kind.size:
+        return pd.DataFrame(columns=HISTOGRAM_COLUMNS)
     measured = derived["day"] >= warmup_days
     labels, category = np.unique(np.array([t.category for t in model.tasks], dtype=object),
                                  return_inverse=True)

@@ -205,7 +205,8 @@ def wait_counts(wait: np.ndarray, priority: np.ndarray, priority_rank: list[int]
         key.append(np.array(labels, dtype=object)[present][k])
         bins.append(upper[bin_])
         count.append(counts[k * upper.size + bin_])
-    return pd.DataFrame({"by": np.concatenate(by), "key": np.concatenate(key),
+    by_, key_ = np.concatenate(by), np.concatenate(key)
+    return pd.DataFrame({"by": by_ if by_.size else pd.array([], dtype="str"), "key": key_,
                          "upper": np.concatenate(bins),
                          "count": np.concatenate(count).astype(np.int64)})
 

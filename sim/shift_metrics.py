@@ -35,10 +35,13 @@ import pandas as pd
 
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
 from sim.eventlog import EventLog
+from sim.grouping import kahan_sums
 from sim.hourly import per_hour
-from sim.metrics import DECIMALS, break_spans, busy_spans, missed_breaks
+from sim.io.schema_tasks import PRIORITIES
+from sim.log_columns import LogColumns, log_columns
 from sim.model import WardModel
 from sim.staff import CONTINUOUS
+from sim.staff_minutes import DECIMALS
 
 STAFF_COLUMNS = ["group", "shift", "shift_day", "day_type", "on_duty_minutes", "busy_minutes",
                  "absent_minutes", "break_minutes", "missed_breaks"]
@@ -142,64 +145,74 @@ def shift_of_clock(model: WardModel, group_index: int, day_type: str) -> np.ndar
     return names
 
 
-def shift_staff(log: EventLog, model: WardModel, warmup_days: int = 0) -> pd.DataFrame:
+def shift_staff(log: EventLog, model: WardModel, warmup_days: int = 0,
+                columns: LogColumns | None = None) -> pd.DataFrame:
     """On-duty, busy and absent minutes of every shift instance (see the module docstring).
 
     One row per instance with on-duty or absent minutes > 0 that starts on or after
-    ``warmup_days``.
+    ``warmup_days``. ``columns`` is the log already read (:mod:`sim.log_columns`).
     """
-    duties, horizon = log.duties, log.horizon
-    if not duties:
+    cols = columns if columns is not None else log_columns(log, model.nurse_groups)
+    d = cols.duties
+    n = d.group.size
+    if not n:
         return pd.DataFrame(columns=STAFF_COLUMNS)
-    n = len(duties)
-    dg = np.array([d.group for d in duties], dtype=np.int64)
-    dshift = np.array([d.shift for d in duties], dtype=object)
-    dday = np.array([d.day for d in duties], dtype=np.int64)
-    dstart = np.array([d.start for d in duties], dtype=float)
-    dplanned = np.minimum(np.array([d.end for d in duties], dtype=float), horizon)
-    absent = np.array([d.absent for d in duties], dtype=bool)
-    dend = np.where(absent, dstart, np.minimum(np.array(log.duty_end, dtype=float), horizon))
-    dend = np.maximum(dend, dstart)
-    who, bstart, bend, _ = busy_spans(log)
-    busy = np.bincount(who, weights=bend - bstart, minlength=n)
-    who_r, rstart, rend = break_spans(log)
-    who_m = missed_breaks(log)[0]
-    frame = pd.DataFrame({
-        "group": np.array(model.group_ids, dtype=object)[dg], "shift": dshift, "shift_day": dday,
-        "on_duty_minutes": dend - dstart, "busy_minutes": busy,
-        "absent_minutes": np.where(absent, np.maximum(dplanned - dstart, 0.0), 0.0),
-        "break_minutes": np.bincount(who_r, weights=rend - rstart, minlength=n),
-        "missed_breaks": np.bincount(who_m, minlength=n).astype(float),
-    })
+    dg, dshift, dstart, dplanned, absent = d.group, d.shift, d.start, d.planned, d.absent
+    dend = np.maximum(np.where(absent, dstart, d.end), dstart)
+    who, bstart, bend, _ = cols.busy
+    who_r, rstart, rend = cols.breaks
+    columns_ = [dend - dstart, np.bincount(who, weights=bend - bstart, minlength=n),
+                np.where(absent, np.maximum(dplanned - dstart, 0.0), 0.0),
+                np.bincount(who_r, weights=rend - rstart, minlength=n),
+                np.bincount(cols.missed[0], minlength=n).astype(float)]
+    values = np.stack(columns_).astype(float)
     continuous = dshift == CONTINUOUS
-    frame = frame[~continuous]
-    parts = [frame] + [_per_day(log, model, i, dstart, dend, who, bstart, bend)
-                       for i in np.flatnonzero(continuous)]
-    frame = pd.concat(parts, ignore_index=True)
-    frame = frame.groupby(["group", "shift", "shift_day"], sort=True, as_index=False).sum()
-    minutes = ["on_duty_minutes", "busy_minutes", "absent_minutes", "break_minutes"]
-    frame[minutes] = frame[minutes].round(DECIMALS)
-    frame = frame[(frame["shift_day"] >= warmup_days)
-                  & ((frame["on_duty_minutes"] > 0) | (frame["absent_minutes"] > 0))]
+    # without spans (no task started, no break) and no round-the-clock duty, the busy and
+    # break columns have always been integer zeros
+    dtypes = [c.dtype if not continuous.any() else np.dtype(float) for c in columns_]
+    group, shift, day = dg[~continuous], dshift[~continuous], d.day[~continuous]
+    parts = [values[:, ~continuous]]
+    days = model.calendar.days
+    for i in np.flatnonzero(continuous).tolist():  # one instance per calendar day
+        parts.append(_per_day(model, i, dstart, dend, who, bstart, bend))
+        group = np.concatenate((group, np.full(days, dg[i])))
+        shift = np.concatenate((shift, np.full(days, CONTINUOUS, dtype=object)))
+        day = np.concatenate((day, np.arange(days)))
+    values = np.concatenate(parts, axis=1)
+    # the instances sorted by group name, shift name and day, as groupby(sort=True); Kahan sums
+    g_rank = np.argsort(np.argsort(np.array(model.group_ids, dtype=object), kind="stable"))
+    s_code, s_names = pd.factorize(shift, sort=True)
+    first = int(day.min())
+    n_days = int(day.max()) - first + 1
+    key = (g_rank[group] * len(s_names) + s_code) * n_days + (day - first)
+    size = len(model.group_ids) * len(s_names) * n_days
+    sums = kahan_sums(key, size, *values)
+    sums[:4] = np.round(sums[:4], DECIMALS)
+    index = np.flatnonzero(np.bincount(key, minlength=size) > 0)
+    rest, k_day = np.divmod(index, n_days)
+    k_group, k_shift = np.divmod(rest, len(s_names))
+    k_day = k_day + first
+    keep = (k_day >= warmup_days) & ((sums[0, index] > 0) | (sums[2, index] > 0))
+    index, k_day = index[keep], k_day[keep]
+    names = np.array(sorted(model.group_ids), dtype=object)
     calendar = model.calendar
-    frame.insert(3, "day_type", [calendar.day_type(d) for d in frame["shift_day"]])
-    return frame[STAFF_COLUMNS].reset_index(drop=True)
+    return pd.DataFrame({
+        "group": names[k_group[keep]], "shift": np.asarray(s_names, dtype=object)[k_shift[keep]],
+        "shift_day": k_day, "day_type": [calendar.day_type(x) for x in k_day.tolist()],
+        **{name: sums[i, index].astype(dtypes[i]) for i, name in enumerate(STAFF_COLUMNS[4:])},
+    })
 
 
-def _per_day(log: EventLog, model: WardModel, i: int, dstart: np.ndarray, dend: np.ndarray,
-             who: np.ndarray, bstart: np.ndarray, bend: np.ndarray) -> pd.DataFrame:
-    """Split a round-the-clock duty into one instance per calendar day."""
+def _per_day(model: WardModel, i: int, dstart: np.ndarray, dend: np.ndarray,
+             who: np.ndarray, bstart: np.ndarray, bend: np.ndarray) -> np.ndarray:
+    """Split a round-the-clock duty into one instance per calendar day: (5, days) minutes."""
     days = model.calendar.days
     per_day = 24 * days  # hours, then summed per day
     mine = who == i
     on = per_hour(dstart[i:i + 1], dend[i:i + 1], per_day).reshape(days, 24).sum(axis=1)
     busy = per_hour(bstart[mine], bend[mine], per_day).reshape(days, 24).sum(axis=1)
-    duty = log.duties[i]
-    return pd.DataFrame({
-        "group": model.group_ids[duty.group], "shift": CONTINUOUS, "shift_day": np.arange(days),
-        "on_duty_minutes": on, "busy_minutes": busy, "absent_minutes": 0.0,
-        "break_minutes": 0.0, "missed_breaks": 0.0,
-    })
+    zero = np.zeros(days)
+    return np.stack([on, busy, zero, zero, zero])
 
 
 def shift_tasks(tasks: pd.DataFrame, model: WardModel) -> pd.DataFrame:
@@ -212,24 +225,60 @@ def shift_tasks(tasks: pd.DataFrame, model: WardModel) -> pd.DataFrame:
         return pd.DataFrame(columns=TASK_COLUMNS)
     tk = tasks[~tasks["warmup"]]
     rank = {g: i for i, g in enumerate(model.group_ids)}
-    placed = tk["group"].map(rank).to_numpy()
-    shift = np.empty(len(tk), dtype=object)
-    day = np.zeros(len(tk), dtype=np.int64)
+    kinds = {t.id: i for i, t in enumerate(model.tasks)}
+    return shift_task_counts(model, tk["group"].map(rank).to_numpy(np.int64),
+                             tk["arrival"].to_numpy(float), tk["task_id"].map(kinds).to_numpy(),
+                             tk["performed_by"].map(rank).fillna(-1).to_numpy(np.int64),
+                             tk["late"].to_numpy(np.int64), tk["missed"].to_numpy(np.int64))
+
+
+def shift_task_counts(model: WardModel, placed: np.ndarray, arrival: np.ndarray,
+                      kind: np.ndarray, performed: np.ndarray, late: np.ndarray,
+                      missed: np.ndarray) -> pd.DataFrame:
+    """:func:`shift_tasks` of the measured tasks given as arrays.
+
+    ``placed`` and ``performed`` are group indices (-1: never started), ``kind`` task
+    indices. Rows are sorted by the names of their keys, as ``groupby(sort=True)``.
+    """
+    kind = kind.astype(np.int64)
+    shift = np.empty(len(placed), dtype=object)
+    day = np.zeros(len(placed), dtype=np.int64)
     day_types, first_day, lo, hi = _horizon_args(model)
     ward = _Instances(model, _ward_groups(model), day_types, first_day, lo, hi)
-    arrival = tk["arrival"].to_numpy(float)
     for group in np.unique(placed).tolist():
         sel = placed == group
         shift[sel], day[sel] = task_shift(model, group, arrival[sel], ward)
-    frame = pd.DataFrame({
-        "group": tk["group"].to_numpy(), "shift": shift, "shift_day": day,
-        "task_id": tk["task_id"].to_numpy(), "priority": tk["priority"].to_numpy(),
-        "performed_by": tk["performed_by"].fillna("").to_numpy(),
-        "arrived": 1, "late": tk["late"].to_numpy(np.int64),
-        "missed": tk["missed"].to_numpy(np.int64),
-    })
-    keys = ["group", "shift", "shift_day", "task_id", "priority", "performed_by"]
-    frame = frame.groupby(keys, sort=True, as_index=False)[["arrived", "late", "missed"]].sum()
+
+    def ranks(names: list[str]) -> np.ndarray:
+        return np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"))
+
+    group_ids = list(model.group_ids)
+    ids = [t.id for t in model.tasks]
+    priorities = [PRIORITIES[t.priority] for t in model.tasks]
+    performers = ["", *group_ids]  # "" (never started) sorts first
+    s_code, s_names = pd.factorize(shift, sort=True)
+    first = int(day.min()) if day.size else 0
+    codes = [ranks(group_ids)[placed], s_code, day - first, ranks(ids)[kind],
+             ranks(priorities)[kind], ranks(performers)[performed + 1]]
+    sizes = [len(group_ids), len(s_names), int(day.max()) - first + 1 if day.size else 1,
+             len(ids), len(ids), len(performers)]
+    key = np.zeros(len(placed), dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        key = key * size + code
+    unique, inverse = np.unique(key, return_inverse=True)
+    at = np.zeros(len(unique), dtype=np.int64)
+    at[inverse] = np.arange(len(key))  # a row of each key: every key's names are the same
     calendar = model.calendar
-    frame.insert(3, "day_type", [calendar.day_type(d) for d in frame["shift_day"]])
-    return frame[TASK_COLUMNS]
+    out_day = day[at]
+    performer = np.array(performers, dtype=object)[performed[at] + 1]
+    return pd.DataFrame({
+        "group": np.array(group_ids, dtype=object)[placed[at]],
+        "shift": shift[at], "shift_day": out_day,
+        "day_type": [calendar.day_type(x) for x in out_day.tolist()],
+        "task_id": np.array(ids, dtype=object)[kind[at]],
+        "priority": np.array(priorities, dtype=object)[kind[at]],
+        "performed_by": performer,
+        "arrived": np.bincount(inverse, minlength=len(unique)).astype(np.int64),
+        "late": np.bincount(inverse, weights=late, minlength=len(unique)).astype(np.int64),
+        "missed": np.bincount(inverse, weights=missed, minlength=len(unique)).astype(np.int64),
+    })
