@@ -8,6 +8,13 @@ give identical KPI tables (the seed, not the number of workers, fixes every numb
 Usage::
 
     python benchmarks/bench_workers.py [--replications 40] [--days 7] [--workers 2]
+                                       [--end-to-end]
+
+``--end-to-end`` also times the whole command, ``wardsim run --no-detail`` as a fresh
+process with 1 and N ``--workers`` (the same replications and days): what a user waits for,
+start-up, model building and the result files included, none of which runs in parallel
+(issue 10: 1.38x end to end against 1.89x inside, when every command imported scipy and
+pandas first).
 
 Aim (issue 3): a speed-up of at least 1.7x on 2 cores. Timings are only meaningful on an
 otherwise idle machine.
@@ -18,6 +25,9 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -48,6 +58,18 @@ def timed(model: WardModel, replications: int, seed: int,
     cpu, clock = _cpu_seconds(), time.perf_counter()
     results = run_replications(model, replications, seed, detail=False, workers=workers)
     return time.perf_counter() - clock, _cpu_seconds() - cpu, results.kpis
+
+
+def end_to_end(scenario: str, replications: int, days: int, seed: int, workers: int) -> float:
+    """Wall seconds of ``wardsim run --no-detail`` as a fresh process, results in a temp folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "sim.cli", "run", scenario, "-n", str(replications),
+                   "--days", str(days), "--seed", str(seed), "--workers", str(workers),
+                   "--no-detail", "--out", str(Path(tmp) / "out")]
+        clock = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        return time.perf_counter() - clock
 
 
 def _burn(n: int) -> int:
@@ -81,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=12345, help="default 12345")
     parser.add_argument("--no-control", action="store_true",
                         help="skip the pure-Python control run that shows the attainable speed-up")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="also time `wardsim run` as a fresh process on 1 and N workers")
     parser.add_argument("--scenario", default=str(SCENARIO),
                         help="scenario file (default: the example baseline)")
     args = parser.parse_args(argv)
@@ -92,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     serial, serial_cpu, kpis_1 = timed(model, n, args.seed, 1)
     parallel, parallel_cpu, kpis_n = timed(model, n, args.seed, args.workers)
     pd.testing.assert_frame_equal(kpis_1, kpis_n)
+    if args.end_to_end:
+        whole_1, whole_n = (end_to_end(args.scenario, n, args.days, args.seed, w)
+                            for w in (1, args.workers))
 
     print(f"{Path(args.scenario).name}: {n} replications x {args.days} days, seed {args.seed}, "
           f"detail=False; {os.cpu_count()} cores, 1-min load average before start "
@@ -101,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     for workers, wall, cpu in ((1, serial, serial_cpu), (args.workers, parallel, parallel_cpu)):
         print(f"{workers:>8} {wall:>9.2f} {wall / n:>13.3f} {cpu:>8.2f} {cpu / n:>12.3f} "
               f"{serial / wall:>9.2f}")
+    if args.end_to_end:
+        print(f"End to end (`wardsim run --no-detail` as a process): {whole_1:.2f} s on 1 "
+              f"worker, {whole_n:.2f} s on {args.workers}: speed-up {whole_1 / whole_n:.2f} "
+              f"against {serial / parallel:.2f} inside.")
     print("CPU s counts this process and its worker processes; CPU s / wall s above 1 means the "
           "work really ran in parallel (other load on the machine lowers the speed-up).")
     if control_before is not None:
