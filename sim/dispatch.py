@@ -41,7 +41,6 @@ touches this module (and the scenario schema's list of rules) only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -222,6 +221,48 @@ def _best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | No
     return best
 
 
+def _match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: DispatchPolicy,
+               on_duty: list[Member] | None) -> list[tuple[Job, list[Member]]]:
+    """:func:`match` when one member is free: what its two passes come to for her alone.
+
+    Per priority: the first job of her own group she may do starts if it needs one person;
+    one needing more keeps her waiting, as :func:`match` would, and nothing starts. Then
+    (gliding) the earliest job of a narrower group that may glide, needs one person and
+    asks for no certification she lacks.
+    """
+    group, certs = member.group, member.certs
+    glide, may_glide = policy.broader_may_take, policy.may_glide
+    for row in rows:
+        for job in row[group]:
+            task = job.task
+            if task.requires is not None and task.requires not in certs:
+                continue
+            if task.staff == 1:
+                return [(job, [member])]
+            if on_duty is None:
+                continue
+            if task.handover:
+                if _partner_on_duty(on_duty, member, job, now, policy):
+                    return []  # she waits for the other shift
+            elif _could_form(on_duty, job, now, True, policy):
+                return []  # she waits for the rest of the crew
+        if not glide:
+            continue
+        best = None
+        for jobs in row[group + 1:]:
+            for job in jobs:
+                if not may_glide(job, now):
+                    break
+                task = job.task
+                if task.staff == 1 and (task.requires is None or task.requires in certs):
+                    if best is None or (job.arrival, job.seq) < (best.arrival, best.seq):
+                        best = job
+                    break
+        if best is not None:
+            return [(best, [member])]
+    return []
+
+
 def assign(
     waiting: list[Job], idle: list[Member], now: float, policy: DispatchPolicy,
     on_duty: list[Member] | None = None,
@@ -248,27 +289,55 @@ def assign(
     """
     if not idle or not waiting:
         return []
-    return match([list(block) for _, block in groupby(waiting, _priority)], idle, now, policy,
-                 on_duty)
+    groups = 1 + max(max(job.task.group for job in waiting), max(m.group for m in idle))
+    rows: list[list[list[Job]]] = []
+    for _, block in groupby(waiting, _priority):
+        row: list[list[Job]] = [[] for _ in range(groups)]
+        for job in block:
+            row[job.task.group].append(job)
+        rows.append(row)
+    return match(rows, idle, now, policy, on_duty)
 
 
-def match(blocks: Iterable[list[Job]], idle: list[Member], now: float, policy: DispatchPolicy,
+_queue_order = attrgetter("arrival", "seq")  # within one priority
+
+
+def match(rows: list[list[list[Job]]], idle: list[Member], now: float, policy: DispatchPolicy,
           on_duty: list[Member] | None = None) -> list[tuple[Job, list[Member]]]:
-    """:func:`assign` on the waiting jobs given per priority (``blocks``, most urgent first).
+    """:func:`assign` on the waiting jobs given per priority and placed group.
 
-    Each block holds, in queue order, at least every job of its priority that someone
-    free may take (of a group with a free member, or due to glide to a broader one); more
-    is allowed and changes nothing (the engine passes whole buckets of its queue).
+    ``rows[p][g]``: the waiting jobs of priority p (most urgent first) placed on group
+    index g, in queue order (the engine's :class:`~sim.engine_queue.WorkQueue` buckets).
+    Per priority it reads only the jobs someone free may take: of a group with a free
+    member, and of a narrower group the leading ones that may glide (the others arrived
+    later); the rest could change nothing.
     """
     assignments: list[tuple[Job, list[Member]]] = []
     if not idle:
         return assignments
+    if len(idle) == 1:
+        return _match_one(rows, idle[0], now, policy, on_duty)
     free = list(idle)
     groups = {m.group for m in free}
     broadest = min(groups)
     glide, may_glide = policy.broader_may_take, policy.may_glide
     passes = (True, False) if glide else (True,)
-    for left in blocks:
+    for row in rows:
+        parts = []
+        for g, jobs in enumerate(row):
+            if not jobs:
+                continue
+            if g in groups:
+                parts.append(jobs)
+            elif glide and g > broadest and may_glide(jobs[0], now):
+                k = 1
+                while k < len(jobs) and may_glide(jobs[k], now):
+                    k += 1
+                parts.append(jobs if k == len(jobs) else jobs[:k])
+        if not parts:
+            continue
+        left = parts[0] if len(parts) == 1 else sorted(
+            [job for jobs in parts for job in jobs], key=_queue_order)
         for own_only in passes:
             rest = []  # what the own groups did not start, for the gliding pass
             for job in left:

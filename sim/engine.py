@@ -135,9 +135,7 @@ class _Ward(WorkSources):
         if not idle:
             self._arm()
             return
-        groups = {m.group for m in idle}
-        assignments = match(queue.blocks(groups, min(groups), now), idle, now, self.policy,
-                            self.on_duty)
+        assignments = match(queue.buckets, idle, now, self.policy, self.on_duty)
         for job, crew in assignments:
             queue.remove(job)
             duration = job.duration

@@ -3,13 +3,12 @@
 Queue order is priority, then arrival time, then arrival sequence (:attr:`Job.key`). The
 engine numbers jobs as they arrive and time only moves forward, so within a priority
 arrival sequence alone gives that order, and a bucket (one priority, one placed group)
-stays in order by appending. A dispatch then reads only the buckets of groups someone
-free may serve (:meth:`WorkQueue.blocks`) instead of scanning every waiting task.
+stays in order by appending. A dispatch (:func:`sim.dispatch.match`) then reads only the
+buckets of groups someone free may serve instead of scanning every waiting task.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from heapq import merge
 from operator import attrgetter
 
@@ -56,34 +55,6 @@ class WorkQueue:
                 if jobs and may_glide(jobs[0], now):
                     return True
         return False
-
-    def blocks(self, groups: set[int], broadest: int, now: float) -> Iterator[list[Job]]:
-        """Per priority, most urgent first, the jobs someone free may take, in queue order.
-
-        What :func:`sim.dispatch.match` needs: every job of a group in ``groups`` (those
-        with a free member), and of a narrower group than ``broadest`` those that may glide
-        (the first of its bucket: the others arrived later). Lazily: a
-        dispatch that runs out of free members first never looks at the later priorities.
-        """
-        glide, may_glide = self.glide, self.may_glide
-        for row, count in zip(self.buckets, self.per_priority, strict=True):
-            if not count:
-                continue
-            parts = []
-            for g, jobs in enumerate(row):
-                if not jobs:
-                    continue
-                if g in groups:
-                    parts.append(jobs)
-                elif glide and g > broadest and may_glide(jobs[0], now):
-                    k = 1  # the jobs that may glide come first
-                    while k < len(jobs) and may_glide(jobs[k], now):
-                        k += 1
-                    parts.append(jobs if k == len(jobs) else jobs[:k])
-            if len(parts) == 1:
-                yield parts[0]
-            elif parts:
-                yield sorted([job for jobs in parts for job in jobs], key=_seq)
 
     def in_order(self) -> list[Job]:
         """Every waiting job in queue order."""
