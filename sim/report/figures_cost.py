@@ -79,7 +79,7 @@ def agency_share(frames: Sequence[pd.DataFrame | None], labels: Sequence[str],
         top = max(top, float(rows["agency_share"].max()))
     fig.add_hline(y=AGENCY_INDICATOR, line_dash="dash", line_color="#d73027",
                   annotation_text=esc(msg("report.staffing.indicator")),
-                  annotation_position="top left")
+                  annotation_position="top left", annotation_bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(**base_layout(msg, 360, barmode="group", legend=TOP_LEGEND,
                                     margin={"l": 10, "r": 10, "t": 50, "b": 10}))
     fig.update_yaxes(title_text=esc(msg("report.staffing.axis_share")), range=[0, top * 1.15],
