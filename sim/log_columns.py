@@ -51,6 +51,8 @@ class TaskColumns:
     stop: np.ndarray
     first: np.ndarray
     nurse_crew: np.ndarray
+    #: crew size (0 if never started)
+    size: np.ndarray
     #: the log's crew tuples in log order (started first) and ``order`` into seq order
     raw_crews: tuple[tuple[int, ...], ...]
     order: np.ndarray
@@ -121,6 +123,7 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
         stop=np.concatenate((start_a, ustop))[order],
         first=np.concatenate((first, np.full(n_u, -1, dtype=np.int64)))[order],
         nurse_crew=np.concatenate((nurse_crew, np.zeros(n_u, dtype=np.int64)))[order],
+        size=np.concatenate((sizes, np.zeros(n_u, dtype=np.int64)))[order],
         raw_crews=crews,
         order=order,
     )

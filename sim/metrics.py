@@ -45,41 +45,56 @@ def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0,
     """
     cols = columns if columns is not None else log_columns(log, model.nurse_groups)
     t = cols.tasks
-    kind, arrival, start, status = t.kind, t.arrival, t.start, t.status
+    kind, arrival = t.kind, t.arrival
     tasks = model.tasks
     d = task_derived(cols, model)
-    ids = np.array([t.id for t in tasks], dtype=object)
-    group_ids = np.array(model.group_ids, dtype=object)
     day = d["day"]
-    day_types = np.array(model.calendar.day_types() or ["weekday"], dtype=object)
+    day_types = model.calendar.day_types() or ["weekday"]
     lookup = model.calendar.interval_lookup()
-    interval_ids = np.array(model.calendar.interval_ids(), dtype=object)
-    performed = np.append(group_ids, None)[np.append(cols.duties.group,
-                                                     len(group_ids))[t.first]]
+    n_groups = len(model.group_ids)
+    take = _take if kind.size else _take_empty
     return pd.DataFrame({
         "replication": replication,
         "scenario": model.name,
         "seq": t.seq,
-        "task_id": ids[kind],
-        "category": np.array([t.category for t in tasks], dtype=object)[kind],
-        "priority": (np.array(PRIORITIES, dtype=object)[[tasks[k].priority for k in kind]]
-                     if kind.size else []),
-        "group": group_ids[np.array([t.group for t in tasks], dtype=np.int64)[kind]],
-        "performed_by": performed.tolist(),
+        "task_id": take([task.id for task in tasks], kind),
+        "category": take([task.category for task in tasks], kind),
+        "priority": take([PRIORITIES[task.priority] for task in tasks], kind) if kind.size
+        else [],
+        "group": take(list(model.group_ids),
+                      np.array([task.group for task in tasks], dtype=np.int64)[kind]),
+        "performed_by": take([*model.group_ids, None],
+                             np.append(cols.duties.group, n_groups)[t.first]) if kind.size
+        else [],
         "staff_id": _staff_ids(log, t),
         "nurse_crew": t.nurse_crew,
         "day": day,
-        "day_type": day_types[np.minimum(day, len(day_types) - 1)],
-        "interval": interval_ids[lookup[(arrival % MINUTES_PER_DAY).astype(np.int64)]],
+        "day_type": take(day_types, np.minimum(day, len(day_types) - 1)),
+        "interval": take(model.calendar.interval_ids(),
+                         lookup[(arrival % MINUTES_PER_DAY).astype(np.int64)]),
         "arrival": arrival,
-        "start": start,
+        "start": t.start,
         "end": t.end,
         "wait": d["wait"],
         "late": d["late"],
         "missed": d["missed"],
-        "status": STATUS[status],
+        "status": take(STATUS.tolist(), t.status) if kind.size else STATUS[t.status],
         "warmup": day < warmup_days,
     })
+
+
+def _take(labels: list, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as the column pandas infers from those values, converted once per label.
+
+    Inferring a string column from 10 000 Python strings costs far more than taking from
+    the array pandas makes of the few distinct labels.
+    """
+    return pd.Series(labels).array.take(codes)
+
+
+def _take_empty(labels: list, codes: np.ndarray) -> np.ndarray:
+    """Return the empty column of a replication without tasks, as it has always been made."""
+    return np.array(labels, dtype=object)[codes]
 
 
 def task_derived(cols: LogColumns, model: WardModel) -> dict[str, np.ndarray]:
@@ -98,14 +113,10 @@ def task_derived(cols: LogColumns, model: WardModel) -> dict[str, np.ndarray]:
 def _staff_ids(log: EventLog, t: TaskColumns) -> list[str | None]:
     """Staff ids of each task's crew joined by "+" (None if never started), seq order."""
     ids = [d.staff_id for d in log.duties]
-    out: list[str | None] = [None] * len(t.seq)
-    raw = t.raw_crews
-    for i, j in enumerate(t.order.tolist()):
-        if j < len(raw):
-            crew = raw[j]
-            out[i] = ids[crew[0]] if len(crew) == 1 else \
-                ("+".join(ids[m] for m in crew) if crew else None)
-    return out
+    out = np.array([*ids, None], dtype=object)[t.first]
+    for i in np.flatnonzero(t.size > 1).tolist():
+        out[i] = "+".join(ids[m] for m in t.raw_crews[t.order[i]])
+    return out.tolist()
 
 
 def busy_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
