@@ -8,8 +8,9 @@ The KPIs are computed on columns (:class:`TaskTable` and plain dicts of arrays),
 replication run without per-task rows never builds a per-task frame
 (:func:`kpi_columns`); :func:`replication_kpis` takes the frames and gives the same
 numbers. Both go through :mod:`sim.grouping`, which reproduces pandas' group order and
-sums exactly. More KPI rows (e.g. absence cover) are added through the same
-``(kpi, group, value, ...)`` rows: see :func:`kpi_columns`' ``extra``.
+sums exactly. More KPI rows (e.g. absence cover) are added with :func:`kpi_columns`'
+``extra`` (called with the ``add`` of the built-in rows) or, as a frame of the same
+columns, with :func:`extend_columns`.
 """
 
 from __future__ import annotations
@@ -139,6 +140,17 @@ def kpi_columns(tasks: TaskTable | None, staff: Columns | None, model: WardModel
     if hours is not None:
         for name, values in _hour_kpis(hours, model).items():
             columns[name] = columns[name] + values
+    return columns
+
+
+def extend_columns(columns: dict[str, list], rows: pd.DataFrame) -> dict[str, list]:
+    """Append KPI rows given as a frame to :func:`kpi_columns`' columns.
+
+    The frame has KPI_KEYS and ``value``, e.g. the absence-cover rows of
+    :func:`sim.decide.costs.cover_kpis`.
+    """
+    for name in [*KPI_KEYS, "value"]:
+        columns[name] = columns[name] + rows[name].tolist()
     return columns
 
 
