@@ -132,19 +132,31 @@ class _Ward(WorkSources):
     def _dispatch(self) -> None:
         self.pending = None
         env, now, log, queue, idle = self.env, self.env.now, self.log, self.queue, self.idle
-        if not idle:
-            self._arm()
-            return
-        assignments = match(queue.buckets, idle, now, self.policy, self.on_duty)
+        # only who may take a waiting task: of a group with one, or broader than one
+        # that may glide (the others change nothing in match, and would make it read
+        # every priority to the end)
+        counts, reach = queue.per_group, None
+        free = []
+        for m in idle:
+            if counts[m.group]:
+                free.append(m)
+            elif self.broader and any(counts[m.group + 1:]):
+                if reach is None:  # the narrowest group some task may glide to, or -1
+                    reach = queue.glide_reach(now)
+                if m.group < reach:
+                    free.append(m)
+        assignments = match(queue.buckets, free, now, self.policy, self.on_duty) if free else ()
+        remove = queue.remove
         for job, crew in assignments:
-            queue.remove(job)
+            remove(job)
             duration = job.duration
             if job.by_group is not None:  # the crew's first member's group's own time
                 own = job.by_group[crew[0].group]
                 if own is not None:
                     duration = float(own[job.draw])
             end = now + duration
-            job.start, job.crew = now, tuple([m.index for m in crew])
+            job.start = now
+            job.crew = (crew[0].index,) if len(crew) == 1 else tuple([m.index for m in crew])
             for m in crew:
                 m.busy, m.free_at = True, end
                 idle.remove(m)
@@ -175,10 +187,13 @@ class _Ward(WorkSources):
     def run(self, until: float) -> None:
         """Step the environment up to ``until``; dispatch once each instant's events are done."""
         env = self.env
-        step, peek = env.step, env.peek
-        while (now := peek()) < until:
+        step = env.step
+        # SimPy's heap of (time, priority, id, event), read as Environment.peek reads it:
+        # the call to peek was the run's largest single cost
+        queue = env._queue
+        while queue and (now := queue[0][0]) < until:
             step()
-            if self.pending is not None and peek() > now:
+            if self.pending is not None and (not queue or queue[0][0] > now):
                 self.pending()
 
     def finish(self) -> EventLog:

@@ -24,16 +24,15 @@ class WorkQueue:
         self.buckets: list[list[list[Job]]] = [[[] for _ in range(groups)]
                                                for _ in range(priorities)]
         self.per_group = [0] * groups  # waiting tasks per placed group
-        self.per_priority = [0] * priorities
         self.size = 0
-        self.glide, self.may_glide = policy.broader_may_take, policy.may_glide
+        # DispatchPolicy.may_glide inlined below (the same sum and comparison)
+        self.glide, self.glide_after = policy.broader_may_take, policy.glide_after
 
     def add(self, job: Job) -> None:
         """Queue a job that has just arrived (the latest in queue order of its bucket)."""
         task = job.task
         self.buckets[task.priority][task.group].append(job)
         self.per_group[task.group] += 1
-        self.per_priority[task.priority] += 1
         self.size += 1
 
     def remove(self, job: Job) -> None:
@@ -41,7 +40,6 @@ class WorkQueue:
         task = job.task
         self.buckets[task.priority][task.group].remove(job)
         self.per_group[task.group] -= 1
-        self.per_priority[task.priority] -= 1
         self.size -= 1
 
     def glides_to(self, broadest: int, now: float) -> bool:
@@ -49,12 +47,32 @@ class WorkQueue:
 
         The first job of a bucket arrived first, so if it may not glide, none of its may.
         """
-        may_glide = self.may_glide
+        if not self.glide:
+            return False
+        after = self.glide_after
         for row in self.buckets:
             for jobs in row[broadest + 1:]:
-                if jobs and may_glide(jobs[0], now):
+                if jobs and now >= jobs[0].arrival + after:
                     return True
         return False
+
+    def glide_reach(self, now: float) -> int:
+        """Return the narrowest group a broader member may help at ``now`` (-1 if none).
+
+        That is, the largest group index with a task that may glide (the first of its
+        bucket arrived first): ``glides_to(g)`` is ``g < glide_reach()``.
+        """
+        reach = -1
+        if not self.glide:
+            return reach
+        after = self.glide_after
+        for row in self.buckets:
+            for g in range(len(row) - 1, reach, -1):
+                jobs = row[g]
+                if jobs and now >= jobs[0].arrival + after:
+                    reach = g
+                    break
+        return reach
 
     def in_order(self) -> list[Job]:
         """Every waiting job in queue order."""

@@ -76,20 +76,22 @@ class WorkSources:
         times, kinds, durations = arrivals.times, arrivals.kinds, arrivals.durations
         by_group, draws = arrivals.columns, arrivals.draws
         env, tasks, n = self.env, self.model.tasks, len(times)
+        queue, new_jobs = self.queue, self.new_jobs
         i = 0
 
         def arrive(_event: Event | None = None) -> None:
             nonlocal i
             now = env.now
-            if by_group is None:
-                while i < n and times[i] <= now:
-                    self._arrive(tasks[kinds[i]], durations[i], -1)
-                    i += 1
-            else:
-                while i < n and times[i] <= now:
-                    kind = kinds[i]
-                    self._arrive(tasks[kind], durations[i], -1, by_group.get(kind), draws[i])
-                    i += 1
+            while i < n and times[i] <= now:
+                kind = kinds[i]
+                job = Job(self.seq, tasks[kind], now, durations[i])
+                if by_group is not None and kind in by_group:
+                    job.by_group, job.draw = by_group[kind], draws[i]
+                self.seq += 1
+                queue.add(job)
+                new_jobs.append(job)
+                self._request()
+                i += 1
             if i < n:
                 Timer(env, times[i] - now, arrive)
 
@@ -110,6 +112,7 @@ class WorkSources:
 
     def _arrive(self, task, duration: float, bed: int, by_group: Columns | None = None,
                 draw: int = 0) -> None:
+        """Queue a call-bell task (the open arrivals' loop does the same inline)."""
         job = Job(self.seq, task, self.env.now, duration, bed)
         if by_group is not None:
             job.by_group, job.draw = by_group, draw
