@@ -45,7 +45,8 @@ class WorkSources:
 
     def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
         self.env, self.model, self.inputs = env, model, inputs
-        self.wake_after = [model.dispatch.wake_after(task) for task in model.tasks]
+        # per task index: minutes to its glide timer and to its drop timer (None: none)
+        self.timers = [(model.dispatch.wake_after(task), task.drop_after) for task in model.tasks]
         self.queue = WorkQueue(1 + max((t.priority for t in model.tasks), default=0),
                                len(model.group_ids), model.dispatch)
         self.new_jobs: list[Job] = []  # arrived at this instant, timers not yet set
@@ -69,7 +70,8 @@ class WorkSources:
         """Let the drawn tasks arrive in order: one timeout per instant, chained.
 
         Callbacks rather than a SimPy process, which would add a generator resume to
-        every arrival on the hot path. ``by_group`` holds, per task index with per-group
+        every arrival on the hot path; one event object, scheduled again for the next
+        instant once it has fired (one is pending at a time). ``by_group`` holds, per task index with per-group
         times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's index
         in them (both None if no task has per-group times).
         """
@@ -92,10 +94,11 @@ class WorkSources:
                 new_jobs.append(job)
                 self._request()
                 i += 1
-            if i < n:
-                Timer(env, times[i] - now, arrive)
+            if i < n:  # the same event again: it has fired, and SimPy only needs it queued
+                clock.callbacks = [arrive]
+                env.schedule(clock, NORMAL, times[i] - now)
 
-        Timer(env, 0, arrive)
+        clock = Timer(env, 0, arrive)
 
     def _ring(self, task_index: int, bed: int, after: float) -> None:
         state = self.bells[(task_index, bed)]
@@ -128,16 +131,17 @@ class WorkSources:
         glide after the same ``glide_after``, and a timer only asks for a dispatch (what
         its twins would ask at the same state, drops in between asking themselves).
         """
-        env, wake_after = self.env, self.wake_after
+        env, timers = self.env, self.timers
         woken = False
         for job in self.new_jobs:
             if job.start is not None:
                 continue
-            if not woken and wake_after[job.task.index] is not None:
-                Timer(env, wake_after[job.task.index], self._wake)  # when a broader group
-                woken = True                                          # may first take it
-            if job.task.drop_after is not None:
-                Timer(env, job.task.drop_after, self._drop, job)
+            wake, drop = timers[job.task.index]
+            if wake is not None and not woken:  # when a broader group may first take it
+                Timer(env, wake, self._wake)
+                woken = True
+            if drop is not None:
+                Timer(env, drop, self._drop, job)
         self.new_jobs.clear()
 
     def _wake(self, _event: Event) -> None:
