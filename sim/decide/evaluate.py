@@ -20,16 +20,13 @@ import pandas as pd
 from sim.decide.assess import assess
 from sim.decide.cells import Cell, with_roster
 from sim.decide.structure import FEASIBILITY_COLUMNS, roster_checks
-from sim.engine import simulate
-from sim.experiment import Results
+from sim.experiment import Results, run_one
 from sim.inputs import Inputs, draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict
-from sim.metrics import tidy_tasks
 from sim.model import WardModel, build_model
 from sim.parallel import map_unordered
 from sim.rng import Streams
-from sim.shift_metrics import shift_staff, shift_tasks
 
 Roster = tuple[int, ...]
 #: Checks on a mean over replications (a t interval); the others are judged as assess does.
@@ -72,8 +69,8 @@ def replicate(raw: dict, source: str, cells: list[Cell], roster: Roster, seed: i
               max_heads: int, digest: str = "") -> tuple[Roster, int, pd.DataFrame, pd.DataFrame]:
     """Simulate one roster for one replication; its per-shift staff and task tallies.
 
-    Only what ``assess`` reads is made from the event log (no KPIs, no wait histogram):
-    the same frames as ``run_one(..., by_shift=True)`` gives.
+    ``run_one`` with ``detail=False`` counts the shift tallies from the log's arrays
+    without a per-task frame (cheaper than making them here from one).
     """
     model = _model(raw, source, cells, roster, days, digest or fingerprint(raw))
     key = (seed, replication, max_heads)
@@ -83,13 +80,9 @@ def replicate(raw: dict, source: str, cells: list[Cell], roster: Roster, seed: i
         if len(_INPUTS) >= _KEEP_INPUTS:
             _INPUTS.pop(next(iter(_INPUTS)))
         _INPUTS[key] = inputs
-    log = simulate(model, inputs)
-    tasks = tidy_tasks(log, model, replication, warmup_days)
-    staff = shift_staff(log, model, warmup_days)
-    per_task = shift_tasks(tasks, model)
-    for frame in (staff, per_task):
-        frame.insert(0, "replication", replication)
-    return roster, replication, staff, per_task
+    rep = run_one(model, seed, replication, warmup_days, detail=False, by_shift=True,
+                  inputs=inputs)
+    return roster, replication, rep.shift_staff, rep.shift_tasks
 
 
 @dataclass
