@@ -9,6 +9,7 @@ buckets of groups someone free may serve instead of scanning every waiting task.
 
 from __future__ import annotations
 
+import math
 from heapq import merge
 from operator import attrgetter
 
@@ -25,54 +26,51 @@ class WorkQueue:
                                                for _ in range(priorities)]
         self.per_group = [0] * groups  # waiting tasks per placed group
         self.size = 0
-        # DispatchPolicy.may_glide inlined below (the same sum and comparison)
+        # DispatchPolicy.may_glide, kept per group: the first instant any of its waiting
+        # tasks may glide (arrival + glide_after of the earliest; the sum is monotone in
+        # the arrival, so it is the smallest of the tasks' own sums), inf if none waits
         self.glide, self.glide_after = policy.broader_may_take, policy.glide_after
+        self.glide_at = [math.inf] * groups
 
     def add(self, job: Job) -> None:
         """Queue a job that has just arrived (the latest in queue order of its bucket)."""
         task = job.task
-        self.buckets[task.priority][task.group].append(job)
-        self.per_group[task.group] += 1
+        group = task.group
+        self.buckets[task.priority][group].append(job)
+        if not self.per_group[group]:
+            self.glide_at[group] = job.arrival + self.glide_after
+        self.per_group[group] += 1
         self.size += 1
 
     def remove(self, job: Job) -> None:
         """Take a started or missed job out of the queue."""
         task = job.task
-        self.buckets[task.priority][task.group].remove(job)
-        self.per_group[task.group] -= 1
+        group = task.group
+        self.buckets[task.priority][group].remove(job)
+        self.per_group[group] -= 1
         self.size -= 1
+        if not self.per_group[group]:
+            self.glide_at[group] = math.inf
+        elif job.arrival + self.glide_after == self.glide_at[group]:  # it may have been first
+            self.glide_at[group] = min(row[group][0].arrival for row in self.buckets
+                                       if row[group]) + self.glide_after
 
     def glides_to(self, broadest: int, now: float) -> bool:
-        """Whether a task of a group narrower than ``broadest`` may glide at ``now``.
-
-        The first job of a bucket arrived first, so if it may not glide, none of its may.
-        """
-        if not self.glide:
-            return False
-        after = self.glide_after
-        for row in self.buckets:
-            for jobs in row[broadest + 1:]:
-                if jobs and now >= jobs[0].arrival + after:
-                    return True
-        return False
+        """Whether a task of a group narrower than ``broadest`` may glide at ``now``."""
+        return self.glide and now >= min(self.glide_at[broadest + 1:], default=math.inf)
 
     def glide_reach(self, now: float) -> int:
         """Return the narrowest group a broader member may help at ``now`` (-1 if none).
 
-        That is, the largest group index with a task that may glide (the first of its
-        bucket arrived first): ``glides_to(g)`` is ``g < glide_reach()``.
+        That is, the largest group index with a task that may glide: ``glides_to(g)`` is
+        ``g < glide_reach()``.
         """
-        reach = -1
-        if not self.glide:
-            return reach
-        after = self.glide_after
-        for row in self.buckets:
-            for g in range(len(row) - 1, reach, -1):
-                jobs = row[g]
-                if jobs and now >= jobs[0].arrival + after:
-                    reach = g
-                    break
-        return reach
+        if self.glide:
+            glide_at = self.glide_at
+            for g in range(len(glide_at) - 1, -1, -1):
+                if now >= glide_at[g]:
+                    return g
+        return -1
 
     def in_order(self) -> list[Job]:
         """Every waiting job in queue order."""
