@@ -186,15 +186,27 @@ def _partner_on_duty(on_duty: list[Member], member: Member, job: Job, now: float
     That is someone of the task's own group leaving at another time than ``member`` (so of
     the other shift) and staying past ``now``.
     """
-    other = [m for m in on_duty if m.off_at > now and m.off_at != member.off_at]
-    return bool(_fit(other, job, now, True, policy))
+    group, needs, off_at = job.task.group, job.task.requires, member.off_at
+    for m in on_duty:  # _fit's own-group test, stopping at the first
+        if (m.group == group and m.off_at > now and m.off_at != off_at
+                and (needs is None or needs in m.certs)):
+            return True
+    return False
 
 
 def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
                 policy: DispatchPolicy) -> bool:
     """Whether enough people on duty, and staying, may take ``job`` to make up its crew."""
-    staying = [m for m in on_duty if m.off_at > now]
-    return len(_fit(staying, job, now, own_only, policy)) >= job.task.staff
+    task = job.task
+    group, needs, left = task.group, task.requires, task.staff
+    glides = not own_only and policy.may_glide(job, now)
+    for m in on_duty:  # _fit's test, counted up to the crew's size
+        if m.off_at > now and (m.group == group or (glides and m.group < group)) and (
+                needs is None or needs in m.certs):
+            left -= 1
+            if not left:
+                return True
+    return False
 
 
 def _best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | None:
