@@ -55,7 +55,8 @@ def optimise_report(cells, chosen, search, certificate, fte: pd.DataFrame, bound
     lines.append(msg("optimise.targets", replications=shown.replications))
     for r in means.sort_values("room", ascending=False).head(MAX_TARGETS).itertuples():
         lines.append(msg("optimise.target_row", check=msg.label("check", r.check), group=r.group,
-                         shift=r.shift, day_type=r.day_type, value=r.value, low=r.ci_low,
+                         shift=msg.label("shift", r.shift),
+                         day_type=msg.label("day_type", r.day_type), value=r.value, low=r.ci_low,
                          high=r.ci_high, target=r.target))
     if certificate is None:
         lines.append(msg("optimise.budget"))
@@ -70,6 +71,8 @@ def optimise_report(cells, chosen, search, certificate, fte: pd.DataFrame, bound
         lines.append(msg("optimise.evidence", who=r.changed_cell or msg("optimise.chosen"),
                          status=msg(f"optimise.status_{r.status}"),
                          check=msg.label("check", r.check) if r.check else "–", group=r.group,
-                         shift=r.shift, day_type=r.day_type, mean=r.mean, bound=r.bound,
+                         shift=msg.label("shift", r.shift) if r.shift else "",
+                         day_type=msg.label("day_type", r.day_type) if r.day_type else "",
+                         mean=r.mean, bound=r.bound,
                          target=r.target, replications=r.replications))
     return "\n".join(lines)
