@@ -64,7 +64,7 @@ class _Ward(WorkSources):
         self.idle: list[Member] = []
         self.on_duty: list[Member] = []
         #: The dispatch requested at this instant (bound when requested), or None.
-        self.pending: Callable[[], None] | None = None
+        self.pending: Callable[[float], None] | None = None
 
     def start(self) -> None:
         """Start the call bells, the open arrivals and the roster."""
@@ -129,22 +129,20 @@ class _Ward(WorkSources):
         # requests the dispatch when it gets there)
         return queue.glides_to(broadest, self.env.now)
 
-    def _dispatch(self) -> None:
+    def _dispatch(self, now: float) -> None:
+        """Start what this instant allows (``now``, the run loop's time, is ``env.now``)."""
         self.pending = None
-        env, now, log, queue, idle = self.env, self.env.now, self.log, self.queue, self.idle
-        # only who may take a waiting task: of a group with one, or broader than one
-        # that may glide (the others change nothing in match, and would make it read
-        # every priority to the end)
-        counts, reach = queue.per_group, None
-        free = []
-        for m in idle:
-            if counts[m.group]:
-                free.append(m)
-            elif self.broader and any(counts[m.group + 1:]):
-                if reach is None:  # the narrowest group some task may glide to, or -1
-                    reach = queue.glide_reach(now)
-                if m.group < reach:
-                    free.append(m)
+        env, log, queue, idle = self.env, self.log, self.queue, self.idle
+        # only who may take a waiting task: of a group with one, or broader than a group
+        # with one that may glide (the others change nothing in match, and would make it
+        # read every priority to the end)
+        counts = queue.per_group
+        if len(idle) == 1:
+            group = idle[0].group
+            free = idle if counts[group] or group < queue.glide_reach(now) else None
+        else:
+            reach = queue.glide_reach(now)
+            free = [m for m in idle if counts[m.group] or m.group < reach]
         assignments = match(queue.buckets, free, now, self.policy, self.on_duty) if free else ()
         remove = queue.remove
         for job, crew in assignments:
@@ -194,7 +192,7 @@ class _Ward(WorkSources):
         while queue and (now := queue[0][0]) < until:
             step()
             if self.pending is not None and (not queue or queue[0][0] > now):
-                self.pending()
+                self.pending(now)
 
     def finish(self) -> EventLog:
         """Close the log at the horizon: who is still on duty, which tasks never started."""

@@ -87,11 +87,11 @@ class BreakRules:
         return sum(1 for x in self.on_duty if x.group == group and x.off_at > now
                    and x.index not in resting)
 
-    def _dispatch_due(self) -> None:
+    def _dispatch_due(self, now: float) -> None:
         if self.due:
             self._take_breaks()
             self._watch()
-        super()._dispatch()
+        super()._dispatch(now)
 
     def _take_breaks(self) -> None:
         now, idle, resting = self.env.now, self.idle, self.resting
