@@ -243,7 +243,7 @@ def _match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: 
     asks for no certification she lacks.
     """
     group, certs = member.group, member.certs
-    glide, may_glide = policy.broader_may_take, policy.may_glide
+    glide, after = policy.broader_may_take, policy.glide_after  # may_glide, inlined
     for row in rows:
         for job in row[group]:
             task = job.task
@@ -263,7 +263,7 @@ def _match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: 
         best = None
         for jobs in row[group + 1:]:
             for job in jobs:
-                if not may_glide(job, now):
+                if not now >= job.arrival + after:
                     break
                 task = job.task
                 if task.staff == 1 and (task.requires is None or task.requires in certs):

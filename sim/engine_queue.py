@@ -52,8 +52,12 @@ class WorkQueue:
         if not self.per_group[group]:
             self.glide_at[group] = math.inf
         elif job.arrival + self.glide_after == self.glide_at[group]:  # it may have been first
-            self.glide_at[group] = min(row[group][0].arrival for row in self.buckets
-                                       if row[group]) + self.glide_after
+            first = math.inf
+            for row in self.buckets:
+                jobs = row[group]
+                if jobs and jobs[0].arrival < first:
+                    first = jobs[0].arrival
+            self.glide_at[group] = first + self.glide_after
 
     def glides_to(self, broadest: int, now: float) -> bool:
         """Whether a task of a group narrower than ``broadest`` may glide at ``now``."""
