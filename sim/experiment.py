@@ -18,12 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.cover_kpis import cover_kpis
 from sim.engine import simulate
 from sim.eventlog import EventLog
 from sim.hourly import hour_table
 from sim.inputs import Inputs, draw_inputs
 from sim.io.schema_tasks import PRIORITIES
-from sim.kpis import kpi_columns, log_task_table
+from sim.kpis import extend_columns, kpi_columns, log_task_table
 from sim.log_columns import LogColumns, log_columns
 from sim.metrics import HISTOGRAM_COLUMNS, summarise, task_derived, tidy_tasks, wait_counts
 from sim.model import WardModel
@@ -102,6 +103,8 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     staff = staff_table(cols, model, warmup_days)
     columns = kpi_columns(log_task_table(cols, model, derived, warmup_days), staff, model,
                           warmup_days, hour_table(cols, model, warmup_days))
+    if model.staffing.has_cover:  # so a ward without absence cover keeps exactly its rows
+        columns = extend_columns(columns, cover_kpis(log.duties, model, warmup_days))
     n = len(columns["kpi"])
     kpis = pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
                          "scenario": np.full(n, model.name, dtype=object), **columns})

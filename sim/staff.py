@@ -130,6 +130,11 @@ class Staffing:
     cover: tuple[tuple[float, float, float], ...] = ()
     premiums: tuple[float, float, float] = DEFAULT_PREMIUMS
 
+    @property
+    def has_cover(self) -> bool:
+        """Whether any group has a share of its absences covered."""
+        return any(any(shares) for shares in self.cover)
+
     def cover_of(self, group: int) -> tuple[float, float, float]:
         """Return a group's (extra shift, overtime, agency) shares of absences covered."""
         return self.cover[group] if group < len(self.cover) else NO_COVER

@@ -23,13 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from conftest import base_dict
 
-from sim.decide.costs import cost_per_week, cost_table, cover_kpis
+from sim.cover_kpis import COVER_KPIS, cover_kpis
+from sim.decide.costs import cost_per_week, cost_table
 from sim.engine import simulate
 from sim.eventlog import EventLog
+from sim.experiment import run_one
 from sim.inputs import draw_absence, draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict, load
@@ -309,6 +312,19 @@ def test_the_engine_run_and_the_cover_kpis_count_the_same_duties() -> None:
     assert kpis.loc[("cover_hours_per_week", NURSE, "agency"), "value"] == pytest.approx(hours)
     assert kpis.loc[("cover_cost_per_week", NURSE, "agency"), "value"] == pytest.approx(
         hours * 200)
+
+
+def test_a_replications_kpis_hold_the_cover_rows_only_when_a_group_has_cover() -> None:
+    model = _costed()
+    rep = run_one(model, 2, 0, warmup_days=7, detail=False)
+    log = simulate(model, draw_inputs(model, Streams(2, 0)))
+    keys = ["kpi", "group", "category"]
+    want = cover_kpis(log.duties, model, warmup_days=7).set_index(keys)["value"]
+    got = rep.kpis[rep.kpis["kpi"].isin(COVER_KPIS)].set_index(keys)["value"]
+    pd.testing.assert_series_equal(got, want)
+    zero = _costed(absence_cover={})
+    assert not zero.staffing.has_cover
+    assert not run_one(zero, 2, 0, detail=False).kpis["kpi"].isin(COVER_KPIS).any()
 
 
 # ---------------------------------------------------------------------------------------
