@@ -27,8 +27,11 @@ Each way is run ``--repeat`` times (default 5); the ways take turns within each 
 table gives the best wall and CPU time (``time.process_time``) of each, as ``timeit``
 does, tasks per CPU second, the ratio to the bare model from the best times, and the
 median over rounds of the ratio within a round (steadier on a busy machine). No assertion
-is made on timings. ``--profile`` prints ``cProfile``'s top 15 entries by cumulative and
-by own time over one ``draw_inputs`` + ``simulate`` and one ``run_one``.
+is made on timings. Issue 10's targets: the engine (the first row) at most 1.0x the bare
+model, a whole replication with KPIs and no per-task rows at most 1.3x (the run_one row
+is the nearest: it builds the per-task frame too); benchmarks/README.md gives the figures
+reached and where the time goes. ``--profile`` prints ``cProfile``'s top 15 entries by
+cumulative and by own time over one ``draw_inputs`` + ``simulate`` and one ``run_one``.
 
 Usage::
 

@@ -181,10 +181,9 @@ _off_at = attrgetter("off_at")
 
 def _partner_on_duty(on_duty: list[Member], member: Member, job: Job, now: float,
                      policy: DispatchPolicy) -> bool:
-    """Tell whether someone is on duty to give or take the report with ``member``.
+    """Tell whether someone of the other shift is on duty to give or take the report.
 
-    That is someone of the task's own group leaving at another time than ``member`` (so of
-    the other shift) and staying past ``now``.
+    Of the task's own group, leaving at another time than ``member``, staying past ``now``.
     """
     group, needs, off_at = job.task.group, job.task.requires, member.off_at
     for m in on_duty:  # _fit's own-group test, stopping at the first
@@ -210,11 +209,7 @@ def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
 
 
 def _best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | None:
-    """Return :func:`_fit`'s first member for a one-person ``task``, or None.
-
-    In the gliding pass (``own_only`` false) the task may glide already, as
-    :func:`match` has checked.
-    """
+    """Return :func:`_fit`'s first for a one-person ``task`` (gliding: :func:`match` checked)."""
     group, needs = task.group, task.requires
     best = None
     if own_only:

@@ -10,7 +10,7 @@ model's :class:`~sim.dispatch.DispatchPolicy`'s to say.
 Rule for events at the same instant (tested in tests/test_engine_deterministic.py): every
 state change at time t (task completions, shift ends and starts, arrivals, glide timers)
 is applied first, in any order, and then a single dispatch runs: the run loop
-(:meth:`_Ward.run`) steps SimPy's environment and, once no event of the instant is left in
+(:func:`_run`) steps SimPy's environment and, once no event of the instant is left in
 its queue, calls the dispatch requested at that instant, as an event of the lowest
 priority would run (without one event per dispatch). So a task that ends exactly at shift
 end frees a member who is already leaving, and a member whose shift starts at t can take a
@@ -182,18 +182,6 @@ class _Ward(WorkSources):
         self.on_duty.remove(member)
         self.log.duty_end[member.index] = self.env.now
 
-    def run(self, until: float) -> None:
-        """Step the environment up to ``until``; dispatch once each instant's events are done."""
-        env = self.env
-        step = env.step
-        # SimPy's heap of (time, priority, id, event), read as Environment.peek reads it:
-        # the call to peek was the run's largest single cost
-        queue = env._queue
-        while queue and (now := queue[0][0]) < until:
-            step()
-            if self.pending is not None and (not queue or queue[0][0] > now):
-                self.pending(now)
-
     def finish(self) -> EventLog:
         """Close the log at the horizon: who is still on duty, which tasks never started."""
         log, horizon = self.log, self.log.horizon
@@ -208,6 +196,18 @@ class _Ward(WorkSources):
 
 class _BreakWard(BreakRules, _Ward):
     """A ward whose shifts have meal breaks (:class:`sim.engine_breaks.BreakRules`)."""
+
+
+def _run(ward: _Ward, until: float) -> None:
+    """Step the ward's environment up to ``until``; dispatch once each instant's events are done."""
+    step = ward.env.step
+    # SimPy's heap of (time, priority, id, event), read as Environment.peek reads it:
+    # the call to peek was the run's largest single cost
+    queue = ward.env._queue
+    while queue and (now := queue[0][0]) < until:
+        step()
+        if ward.pending is not None and (not queue or queue[0][0] > now):
+            ward.pending(now)
 
 
 def simulate(model: WardModel, inputs: Inputs) -> EventLog:
@@ -226,5 +226,5 @@ def simulate(model: WardModel, inputs: Inputs) -> EventLog:
     env = simpy.Environment()
     ward = (_BreakWard if model.breaks else _Ward)(env, model, inputs)
     ward.start()
-    ward.run(model.calendar.horizon)
+    _run(ward, model.calendar.horizon)
     return ward.finish()
