@@ -32,7 +32,7 @@ import yaml
 from conftest import base_dict
 from scipy import stats
 
-from sim import engine
+from sim import engine_work
 from sim.cli import main
 from sim.decide.compare import (
     COMPARISON_COLUMNS,
@@ -181,13 +181,13 @@ def _jobs(monkeypatch: pytest.MonkeyPatch, raw: dict[str, Any], seed: int, repli
     """Run ``raw``; return model, log and every task instance as (seq, task, arrival, duration)."""
     made: list[tuple[int, str, float, float]] = []
 
-    class RecordingJob(engine.Job):
+    class RecordingJob(engine_work.Job):
         def __init__(self, seq, task, arrival, duration, bed=-1) -> None:
             super().__init__(seq, task, arrival, duration, bed)
             made.append((seq, task.id, arrival, duration))
 
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "Job", RecordingJob)
+        patch.setattr(engine_work, "Job", RecordingJob)  # where jobs are made
         model, log = _logs(raw, seed, replication)
     return model, log, made
 
