@@ -141,6 +141,8 @@ def may_take(member: Member, job: Job, now: float, policy: DispatchPolicy) -> bo
 
 
 _idle_order = attrgetter("idle_since", "index")
+_priority = attrgetter("task.priority")
+_off_at = attrgetter("off_at")
 
 
 def _fit(members: list[Member], job: Job, now: float, own_only: bool,
@@ -161,9 +163,6 @@ def _fit(members: list[Member], job: Job, now: float, own_only: bool,
     return fit
 
 
-_priority = attrgetter("task.priority")
-
-
 def _handover_crew(fit: list[Member]) -> list[Member] | None:
     """Return a shift report's crew: who leaves first, and the best placed who leaves later.
 
@@ -174,9 +173,6 @@ def _handover_crew(fit: list[Member]) -> list[Member] | None:
         if m.off_at > outgoing.off_at:
             return [outgoing, m]
     return None
-
-
-_off_at = attrgetter("off_at")
 
 
 def _partner_on_duty(on_duty: list[Member], member: Member, job: Job, now: float,
@@ -228,17 +224,21 @@ def _best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | No
     return best
 
 
-def _match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: DispatchPolicy,
-               on_duty: list[Member] | None) -> list[tuple[Job, list[Member]]]:
+def match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: DispatchPolicy,
+              on_duty: list[Member] | None,
+              reach: int | None = None) -> list[tuple[Job, list[Member]]]:
     """:func:`match` when one member is free: what its two passes come to for her alone.
 
     Per priority: the first job of her own group she may do starts if it needs one person;
     one needing more keeps her waiting, as :func:`match` would, and nothing starts. Then
     (gliding) the earliest job of a narrower group that may glide, needs one person and
-    asks for no certification she lacks.
+    asks for no certification she lacks; of no group past ``reach`` if it is given
+    (:meth:`~sim.engine_queue.WorkQueue.glide_reach`, the narrowest that may glide now).
     """
     group, certs = member.group, member.certs
     glide, after = policy.broader_may_take, policy.glide_after  # may_glide, inlined
+    last = None if reach is None else reach + 1
+    glide = glide and (last is None or last > group + 1)
     for row in rows:
         for job in row[group]:
             task = job.task
@@ -256,7 +256,7 @@ def _match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: 
         if not glide:
             continue
         best = None
-        for jobs in row[group + 1:]:
+        for jobs in row[group + 1:last]:
             for job in jobs:
                 if not now >= job.arrival + after:
                     break
@@ -323,7 +323,7 @@ def match(rows: list[list[list[Job]]], idle: list[Member], now: float, policy: D
     if not idle:
         return assignments
     if len(idle) == 1:
-        return _match_one(rows, idle[0], now, policy, on_duty)
+        return match_one(rows, idle[0], now, policy, on_duty)
     free = list(idle)
     groups = {m.group for m in free}
     broadest = min(groups)

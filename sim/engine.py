@@ -43,7 +43,7 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
-from sim.dispatch import Member, match
+from sim.dispatch import Member, match, match_one
 from sim.engine_breaks import BreakRules
 from sim.engine_work import Timer, WorkSources
 from sim.eventlog import WAITING, EventLog
@@ -137,13 +137,19 @@ class _Ward(WorkSources):
         # with one that may glide (the others change nothing in match, and would make it
         # read every priority to the end)
         counts = queue.per_group
-        if len(idle) == 1:
-            group = idle[0].group
-            free = idle if counts[group] or group < queue.glide_reach(now) else None
+        if len(idle) == 1:  # three dispatches in four
+            member = idle[0]
+            if counts[member.group]:
+                assignments = match_one(queue.buckets, member, now, self.policy, self.on_duty)
+            else:
+                reach = queue.glide_reach(now)
+                assignments = (match_one(queue.buckets, member, now, self.policy, self.on_duty,
+                                         reach) if member.group < reach else ())
         else:
             reach = queue.glide_reach(now)
             free = [m for m in idle if counts[m.group] or m.group < reach]
-        assignments = match(queue.buckets, free, now, self.policy, self.on_duty) if free else ()
+            assignments = (match(queue.buckets, free, now, self.policy, self.on_duty)
+                           if free else ())
         remove = queue.remove
         for job, crew in assignments:
             remove(job)
@@ -200,13 +206,33 @@ class _BreakWard(BreakRules, _Ward):
 
 def _run(ward: _Ward, until: float) -> None:
     """Step the ward's environment up to ``until``; dispatch once each instant's events are done."""
+    queue = _heap(ward.env)
+    if queue is None:
+        _run_peeking(ward, until)
+        return
     step = ward.env.step
-    # SimPy's heap of (time, priority, id, event), read as Environment.peek reads it:
-    # the call to peek was the run's largest single cost
-    queue = ward.env._queue
     while queue and (now := queue[0][0]) < until:
         step()
         if ward.pending is not None and (not queue or queue[0][0] > now):
+            ward.pending(now)
+
+
+def _heap(env: simpy.Environment) -> list | None:
+    """SimPy's heap of (time, priority, id, event), or None if this SimPy keeps it elsewhere.
+
+    The run loop reads its head as :meth:`simpy.Environment.peek` does: the call to peek
+    was the run's largest single cost. It is SimPy's private attribute, so it is checked.
+    """
+    queue = getattr(env, "_queue", None)
+    return queue if isinstance(queue, list) else None
+
+
+def _run_peeking(ward: _Ward, until: float) -> None:
+    """:func:`_run` through SimPy's public :meth:`~simpy.Environment.peek` (inf when empty)."""
+    step, peek = ward.env.step, ward.env.peek
+    while (now := peek()) < until:
+        step()
+        if ward.pending is not None and peek() > now:
             ward.pending(now)
 
 

@@ -31,6 +31,7 @@ class WorkQueue:
         # the arrival, so it is the smallest of the tasks' own sums), inf if none waits
         self.glide, self.glide_after = policy.broader_may_take, policy.glide_after
         self.glide_at = [math.inf] * groups
+        self.narrowest_first = tuple(range(groups - 1, -1, -1))
 
     def add(self, job: Job) -> None:
         """Queue a job that has just arrived (the latest in queue order of its bucket)."""
@@ -71,7 +72,7 @@ class WorkQueue:
         """
         if self.glide:
             glide_at = self.glide_at
-            for g in range(len(glide_at) - 1, -1, -1):
+            for g in self.narrowest_first:
                 if now >= glide_at[g]:
                     return g
         return -1
