@@ -21,7 +21,7 @@ on the floor (on duty and not on break) while a member of that shift goes. The e
   is too late (as a task's ``drop_after``).
 * On break a member is neither busy nor available: she takes no task, is on no crew and
   glides nowhere; a two-person task that needs her waits for her (as for a busy colleague,
-  :mod:`sim.dispatch`). Utilisation is busy / (on duty - break).
+  :mod:`sim.engine.dispatch`). Utilisation is busy / (on duty - break).
 * A window must end at least ``minutes`` before its shift ends, so a break always ends on
   duty; a member who is in overtime has no break left to take (its window has closed).
 """

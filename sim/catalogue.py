@@ -49,7 +49,7 @@ class TaskType:
     #: with a time of its own; None for one that takes :attr:`duration`. Empty if none has.
     group_durations: tuple[Duration | None, ...] = ()
     #: Shift report (``handover: true``): its crew of two is one member of the outgoing
-    #: shift and one of the incoming (:func:`sim.dispatch.assign`).
+    #: shift and one of the incoming (:func:`sim.engine.dispatch.assign`).
     handover: bool = False
     #: The task's time-use class (:data:`sim.io.schema_tasks.TIME_USE_CLASSES`); empty: by category.
     time_use: str = ""

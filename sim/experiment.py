@@ -18,28 +18,28 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.cover_kpis import cover_kpis
 from sim.engine import simulate
-from sim.eventlog import EventLog
-from sim.hourly import hour_table
+from sim.engine.eventlog import EventLog
 from sim.inputs import Inputs, draw_inputs
 from sim.io.schema_tasks import PRIORITIES
-from sim.kpis import extend_columns, kpi_columns, log_task_table
-from sim.log_columns import LogColumns, log_columns
-from sim.metrics import HISTOGRAM_COLUMNS, summarise, task_derived, tidy_tasks, wait_counts
+from sim.measure.cover import cover_kpis
+from sim.measure.hourly import hour_table
+from sim.measure.kpis import extend_columns, kpi_columns, log_task_table
+from sim.measure.log_columns import LogColumns, log_columns
+from sim.measure.shifts import TASK_COLUMNS, shift_staff, shift_task_counts
+from sim.measure.staff_minutes import staff_frame, staff_table
+from sim.measure.tidy import HISTOGRAM_COLUMNS, summarise, task_derived, tidy_tasks, wait_counts
 from sim.model import WardModel
 from sim.parallel import map_unordered
 from sim.rng import Streams
-from sim.shift_metrics import TASK_COLUMNS, shift_staff, shift_task_counts
-from sim.staff_minutes import staff_frame, staff_table
 
 
 @dataclass
 class Replication:
     """The tidy outputs of one replication.
 
-    ``waits`` is :func:`~sim.metrics.wait_histogram`; ``shift_staff`` and ``shift_tasks``
-    (see :mod:`sim.shift_metrics`) are None unless run with ``by_shift``. Each frame
+    ``waits`` is :func:`~sim.measure.tidy.wait_histogram`; ``shift_staff`` and ``shift_tasks``
+    (see :mod:`sim.measure.shifts`) are None unless run with ``by_shift``. Each frame
     carries a ``replication`` column.
     """
 
@@ -93,7 +93,7 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
                detail: bool = True, by_shift: bool = False) -> Replication:
     """Reduce one replication's event log to its tidy frames (see :func:`run_one`).
 
-    The log is read into arrays once (:func:`~sim.log_columns.log_columns`) and every
+    The log is read into arrays once (:func:`~sim.measure.log_columns.log_columns`) and every
     frame and KPI is made from them; the per-task frame only when ``detail`` or
     ``by_shift`` needs it.
     """
@@ -119,7 +119,7 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
 
 def _shift_tasks(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarray],
                  warmup_days: int) -> pd.DataFrame:
-    """:func:`~sim.shift_metrics.shift_tasks` of the log's tasks, without a per-task frame."""
+    """:func:`~sim.measure.shifts.shift_tasks` of the log's tasks, without a per-task frame."""
     t = cols.tasks
     if not t.seq.size:
         return pd.DataFrame(columns=TASK_COLUMNS)
@@ -136,7 +136,7 @@ def _shift_tasks(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarr
 
 def _wait_histogram(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarray],
                     warmup_days: int) -> pd.DataFrame:
-    """:func:`~sim.metrics.wait_histogram` of the log's tasks, without a per-task frame."""
+    """:func:`~sim.measure.tidy.wait_histogram` of the log's tasks, without a per-task frame."""
     kind = cols.tasks.kind
     if not kind.size:
         return pd.DataFrame(columns=HISTOGRAM_COLUMNS)

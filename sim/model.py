@@ -27,8 +27,8 @@ from sim.calendar import (
     span_pieces,
 )
 from sim.catalogue import TaskType
-from sim.dispatch import DispatchPolicy
 from sim.distributions import Duration, triangular
+from sim.engine.dispatch import DispatchPolicy
 from sim.io.errors import ScenarioError
 from sim.io.references import check_references
 from sim.io.schema import CoverShares, Scenario
@@ -169,7 +169,7 @@ def _group_durations(task: Task, rank: dict[str, int], spread: DurationDefaults,
 
     Empty if no group that may take the task has a time of its own: a narrower group
     never takes it, and nor does a broader one unless ``glide`` (the dispatch policy's
-    :attr:`~sim.dispatch.DispatchPolicy.broader_may_take`).
+    :attr:`~sim.engine.dispatch.DispatchPolicy.broader_may_take`).
     """
     here = rank[task.group]
     out: list[Duration | None] = [None] * (here + 1)

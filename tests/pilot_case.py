@@ -3,7 +3,7 @@
 :func:`write_pilot` simulates a scenario with a seed (a normal run, absence drawn), writes
 its census and the staffing that run actually had on duty (present members per group,
 shift and day), and what a pilot would have measured in it: utilisation and late and
-missed tasks from the run's tidy frames (:mod:`sim.metrics`, by calendar day, not the
+missed tasks from the run's tidy frames (:mod:`sim.measure.tidy`, by calendar day, not the
 check's shift instances), and work sampling by random moments – a member on duty picked in
 proportion to time on duty, a moment uniform in their time, and whatever task they were on
 then – so the measured shares carry the binomial error a real study has.
@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import simulate
-from sim.eventlog import EventLog
+from sim.engine.eventlog import EventLog
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
-from sim.metrics import tidy_staff, tidy_tasks
+from sim.measure.tidy import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams
 

@@ -3,7 +3,7 @@
 Breaks (rules in :mod:`sim.breaks`): a member takes hers as soon as she is free inside
 the window, before any waiting task; ``keep_on_floor`` staggers them; a break not started
 by the window's close is missed and counted; utilisation is busy / (on duty - break).
-Handover (rules in :mod:`sim.dispatch`): a ``handover`` task's crew is one member of the
+Handover (rules in :mod:`sim.engine.dispatch`): a ``handover`` task's crew is one member of the
 shift that leaves and one of the shift that comes.
 
 Fixed durations and clock-time tasks throughout, in the style of
@@ -31,15 +31,15 @@ from test_engine_deterministic import (
     _timeline,
 )
 
-from sim.engine import _BreakWard, _Ward
-from sim.eventlog import MISSED, EventLog
+from sim.engine.eventlog import MISSED, EventLog
+from sim.engine.ward import _BreakWard, _Ward
 from sim.experiment import run_one
-from sim.hourly import tidy_hours
 from sim.io.errors import ScenarioError
-from sim.kpis import replication_kpis
-from sim.metrics import tidy_staff, tidy_tasks
+from sim.measure.hourly import tidy_hours
+from sim.measure.kpis import replication_kpis
+from sim.measure.shifts import shift_staff
+from sim.measure.tidy import tidy_staff, tidy_tasks
 from sim.model import WardModel
-from sim.shift_metrics import shift_staff
 
 LUNCH = {"minutes": 30, "window": "11:00-12:00"}
 
@@ -490,7 +490,7 @@ def test_a_proposal_that_changes_who_stays_on_the_floor_round_trips(tmp_path) ->
 
 
 def test_the_run_report_lists_missed_breaks_per_shift_and_group() -> None:
-    from sim.metrics import summarise
+    from sim.measure.tidy import summarise
     from sim.report.text import run_report
 
     model = _model([_task("x", "08:00", 5)], {NURSE: {"day": 1}, HFA: {"day": 1}},

@@ -29,7 +29,7 @@ from scipy import stats
 from sim.calendar import MINUTES_PER_DAY
 from sim.catalogue import clock_times, open_arrivals, poisson_times, rate_windows
 from sim.engine import simulate
-from sim.eventlog import MISSED, WAITING, EventLog
+from sim.engine.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.model import WardModel, build_model

@@ -32,7 +32,6 @@ import yaml
 from conftest import base_dict
 from scipy import stats
 
-from sim import engine_work
 from sim.cli import main
 from sim.decide.compare import (
     COMPARISON_COLUMNS,
@@ -44,10 +43,11 @@ from sim.decide.compare import (
     worse_categories,
 )
 from sim.engine import simulate
+from sim.engine import work as engine_work
 from sim.experiment import run_replications
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
-from sim.metrics import KPI_KEYS
+from sim.measure.tidy import KPI_KEYS
 from sim.model import build_model
 from sim.rng import Streams
 

@@ -28,15 +28,15 @@ import pytest
 import yaml
 from conftest import base_dict
 
-from sim.cover_kpis import COVER_KPIS, cover_kpis
 from sim.decide.costs import cost_per_week, cost_table
 from sim.engine import simulate
-from sim.eventlog import EventLog
+from sim.engine.eventlog import EventLog
 from sim.experiment import run_one
 from sim.inputs import draw_absence, draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict, load
 from sim.io.schema import COVER_SOURCES, DEFAULT_PREMIUMS
+from sim.measure.cover import COVER_KPIS, cover_kpis
 from sim.model import WardModel, build_model
 from sim.rng import Streams
 from sim.staff import COVER_SOURCES as STAFF_SOURCES

@@ -1,8 +1,8 @@
-"""Unit tests of :mod:`sim.dispatch`: who takes which waiting task, without SimPy.
+"""Unit tests of :mod:`sim.engine.dispatch`: who takes which waiting task, without SimPy.
 
 Groups are hierarchy indices, broadest first: 0 = spesialsykepleier, 1 = sykepleier,
-2 = helsefagarbeider. :func:`sim.dispatch.assign` gets the waiting jobs sorted by
-:attr:`~sim.dispatch.Job.key` and the idle members, and returns who starts what now. The
+2 = helsefagarbeider. :func:`sim.engine.dispatch.assign` gets the waiting jobs sorted by
+:attr:`~sim.engine.dispatch.Job.key` and the idle members, and returns who starts what now. The
 rules checked here: ``strict`` never glides; a narrower group never takes a broader group's
 task; a required certification is required; gliding only once a job has waited
 ``glide_after``; jobs by priority, then arrival, then arrival order; within a priority a
@@ -21,8 +21,8 @@ import copy
 import pytest
 
 from sim.catalogue import TaskType
-from sim.dispatch import DispatchPolicy, Job, Member, assign, may_take
 from sim.distributions import Duration
+from sim.engine.dispatch import DispatchPolicy, Job, Member, assign, may_take
 
 SPES, NURSE, HFA = 0, 1, 2
 PRIORITY = {"acute": 0, "high": 1, "normal": 2, "low": 3}

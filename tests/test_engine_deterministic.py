@@ -32,10 +32,10 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import simulate
-from sim.eventlog import MISSED, WAITING, EventLog
+from sim.engine.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
-from sim.metrics import tidy_staff, tidy_tasks
+from sim.measure.tidy import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import simpy
 
-import sim.engine as engine
+import sim.engine.ward as engine
 from sim.engine import simulate
 from sim.inputs import draw_inputs
 from sim.io.scenario import load

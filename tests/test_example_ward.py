@@ -47,7 +47,7 @@ DAYS, REPLICATIONS, SEED = 14, 3, 2024
 
 
 def published() -> dict[str, float]:
-    """The mean of Westbrook's year 1 and year 3 per time-use class."""
+    """Return the mean of Westbrook's year 1 and year 3 per time-use class."""
     with REFERENCE.open(encoding="utf-8") as f:
         rows = {r["time_use_class"]: r for r in csv.DictReader(f)}
     return {c: (float(rows[c]["share_year1"]) + float(rows[c]["share_year3"])) / 2

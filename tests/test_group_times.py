@@ -26,7 +26,7 @@ from sim.engine import simulate
 from sim.experiment import run_one, run_replications
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict, merge
-from sim.metrics import ALL, tidy_tasks
+from sim.measure.tidy import ALL, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams
 

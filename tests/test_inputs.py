@@ -25,7 +25,7 @@ import pytest
 
 from sim.decide.sweep import with_value
 from sim.engine import simulate
-from sim.eventlog import EventLog
+from sim.engine.eventlog import EventLog
 from sim.experiment import run_one
 from sim.inputs import ABSENCE_BLOCK, Inputs, draw_inputs
 from sim.io.scenario import from_dict, load_raw

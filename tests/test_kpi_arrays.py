@@ -1,10 +1,10 @@
 """KPIs from arrays (issue 10): the same numbers as from the tidy frames, bit for bit.
 
 A replication run without per-task rows computes its KPIs, wait histogram and per-shift
-tallies from the event log's columns (:mod:`sim.log_columns`) instead of a per-task frame;
-the frame-based functions (:func:`~sim.kpis.replication_kpis`,
-:func:`~sim.metrics.wait_histogram`, :func:`~sim.shift_metrics.shift_tasks`) must give
-exactly the same frames. :mod:`sim.grouping` must reproduce pandas' group order and its
+tallies from the event log's columns (:mod:`sim.measure.log_columns`) instead of a per-task frame;
+the frame-based functions (:func:`~sim.measure.kpis.replication_kpis`,
+:func:`~sim.measure.tidy.wait_histogram`, :func:`~sim.measure.shifts.shift_tasks`) must give
+exactly the same frames. :mod:`sim.measure.grouping` must reproduce pandas' group order and its
 sums exactly (pairwise per group, Kahan for ``groupby().sum()``), on data where plain
 summation would differ in the last bits.
 """
@@ -16,18 +16,24 @@ import pandas as pd
 import pytest
 from conftest import base_dict
 
-import sim.grouping
+import sim.measure.grouping
 from sim.engine import simulate
 from sim.experiment import run_one
-from sim.grouping import Groups, first_seen, kahan_sums
-from sim.hourly import tidy_hours
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
-from sim.kpis import extend_columns, frame_columns, kpi_columns, replication_kpis, task_table
-from sim.metrics import ALL, KPI_KEYS, tidy_staff, tidy_tasks, wait_histogram
+from sim.measure.grouping import Groups, first_seen, kahan_sums
+from sim.measure.hourly import tidy_hours
+from sim.measure.kpis import (
+    extend_columns,
+    frame_columns,
+    kpi_columns,
+    replication_kpis,
+    task_table,
+)
+from sim.measure.shifts import shift_tasks
+from sim.measure.tidy import ALL, KPI_KEYS, tidy_staff, tidy_tasks, wait_histogram
 from sim.model import WardModel, build_model
 from sim.rng import Streams
-from sim.shift_metrics import shift_tasks
 
 SEED = 5
 
@@ -102,7 +108,7 @@ def test_groups_follow_pandas_order_and_sums_exactly() -> None:
 @pytest.mark.parametrize("compiled", [True, False])
 def test_kahan_sums_equal_groupby_sum(monkeypatch: pytest.MonkeyPatch, compiled: bool) -> None:
     if not compiled:  # the public groupby path, used if pandas' compiled sum is not found
-        monkeypatch.setattr(sim.grouping, "_pandas_group_sum", lambda: None)
+        monkeypatch.setattr(sim.measure.grouping, "_pandas_group_sum", lambda: None)
     frame = _grouped(np.random.default_rng(2))
     codes, n = first_seen(frame["a"].to_numpy())
     got = kahan_sums(codes, n + 2, frame["v"].to_numpy(), frame["w"].to_numpy())

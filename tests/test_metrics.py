@@ -1,6 +1,6 @@
 """Metrics: exact clipping of spans to interval windows, tidy frames, KPIs, confidence intervals.
 
-The clipping tests use a hand-built :class:`~sim.eventlog.EventLog` (so every expected minute
+The clipping tests use a hand-built :class:`~sim.engine.eventlog.EventLog` (so every expected minute
 is written down) and one deterministic engine run (fixed durations, clock-time arrivals).
 A minute belongs to the calendar day it falls on: a busy span from 23:30 to 00:30 is half
 in day 0's ``22-07`` window and half in day 1's. Overtime is measured in the windows
@@ -19,14 +19,14 @@ from conftest import base_dict
 from scipy import stats
 
 from sim.engine import simulate
-from sim.eventlog import MISSED, WAITING, EventLog
+from sim.engine.eventlog import MISSED, WAITING, EventLog
 from sim.experiment import run_one
-from sim.hourly import per_hour, tidy_hours
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
 from sim.io.schema_tasks import TIME_USE_CLASSES
-from sim.kpis import replication_kpis
-from sim.metrics import (
+from sim.measure.hourly import per_hour, tidy_hours
+from sim.measure.kpis import replication_kpis
+from sim.measure.tidy import (
     KPI_KEYS,
     WAIT_BINS,
     _covered,

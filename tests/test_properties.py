@@ -9,7 +9,7 @@ that :func:`sim.model.build_model` rejects because nobody on the roster (or too 
 once for a two-person task) may ever do a task are skipped; any other rejection is a bug
 in the strategy and fails.
 
-On every example, the :class:`~sim.eventlog.EventLog` must satisfy:
+On every example, the :class:`~sim.engine.eventlog.EventLog` must satisfy:
 
 * every arrived task is exactly one of started (done), waiting at the end or missed; the
   sequence numbers are 0..n-1 without gaps or repeats; the open (non-call-bell) arrivals
@@ -26,7 +26,7 @@ On every example, the :class:`~sim.eventlog.EventLog` must satisfy:
   with ``staff: k`` has exactly k distinct crew;
 * dispatch never leaves a task waiting while enough idle members on duty may take it;
 
-and the tidy frames of :mod:`sim.metrics` must agree: one task row per arrival with its
+and the tidy frames of :mod:`sim.measure.tidy` must agree: one task row per arrival with its
 status, per staff row busy and overtime minutes within on-duty minutes, and totals equal
 to the spans of the log.
 """
@@ -43,14 +43,14 @@ from hypothesis import strategies as st
 
 from sim.calendar import WEEKDAYS
 from sim.catalogue import open_arrivals
-from sim.dispatch import DispatchPolicy, Job, Member, assign
 from sim.engine import simulate
-from sim.eventlog import MISSED, WAITING, EventLog
+from sim.engine.dispatch import DispatchPolicy, Job, Member, assign
+from sim.engine.eventlog import MISSED, WAITING, EventLog
 from sim.inputs import draw_inputs
 from sim.io.errors import ScenarioError
 from sim.io.scenario import from_dict
 from sim.io.schema_tasks import CATEGORIES, PRIORITIES
-from sim.metrics import tidy_staff, tidy_tasks
+from sim.measure.tidy import tidy_staff, tidy_tasks
 from sim.model import WardModel, build_model
 from sim.rng import Streams
 

@@ -18,7 +18,7 @@ import pytest
 from conftest import base_dict
 
 from sim.engine import simulate
-from sim.eventlog import EventLog
+from sim.engine.eventlog import EventLog
 from sim.experiment import run_one, run_replications
 from sim.inputs import draw_absence, draw_inputs
 from sim.io.scenario import from_dict, merge

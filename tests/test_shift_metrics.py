@@ -2,7 +2,7 @@
 
 Tiny deterministic wards (fixed durations, clock-time tasks, one bed, no absence unless
 said) whose every shift can be worked out by hand. The rules are in the docstring of
-:mod:`sim.shift_metrics`; the plumbing test checks that ``run_replications`` returns the
+:mod:`sim.measure.shifts`; the plumbing test checks that ``run_replications`` returns the
 same frames with one worker and with two.
 """
 
@@ -20,10 +20,7 @@ from sim.engine import simulate
 from sim.experiment import run_one, run_replications
 from sim.inputs import draw_inputs
 from sim.io.scenario import from_dict
-from sim.metrics import tidy_staff, tidy_tasks
-from sim.model import WardModel, build_model
-from sim.rng import Streams
-from sim.shift_metrics import (
+from sim.measure.shifts import (
     STAFF_COLUMNS,
     TASK_COLUMNS,
     shift_of_clock,
@@ -31,6 +28,9 @@ from sim.shift_metrics import (
     shift_tasks,
     task_shift,
 )
+from sim.measure.tidy import tidy_staff, tidy_tasks
+from sim.model import WardModel, build_model
+from sim.rng import Streams
 
 NURSE = "sykepleier"
 FRIDAY_NIGHT = {"day": {"start": "07:00", "end": "15:00"},

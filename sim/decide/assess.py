@@ -2,7 +2,7 @@
 
 A verdict is given per *cell*: staff group × shift × day type (a shift belongs to the day
 it starts on, and a task to the shift of its group on duty when it arrives; see
-:mod:`sim.shift_metrics`). Each cell gets several checks, and its verdict is the worst:
+:mod:`sim.measure.shifts`). Each cell gets several checks, and its verdict is the worst:
 
 * **not_feasible** when a structural check fails (from the roster alone, no simulation:
   :mod:`sim.decide.structure` – a task can arrive and nobody on the roster may do it, or a
@@ -36,7 +36,7 @@ import pandas as pd
 from sim.decide.structure import FEASIBILITY_COLUMNS, roster_checks, row
 from sim.experiment import Results
 from sim.io.schema_targets import Targets
-from sim.metrics import t_interval
+from sim.measure.tidy import t_interval
 from sim.model import WardModel
 
 VERDICTS = ("feasible", "at_risk", "not_feasible")

@@ -20,7 +20,7 @@ per group g of S and priority p, ``max_late_share_p`` × the tasks of (g, p) who
 starts on a day of type d, taken from the tasks with the most work first, plus
 ``max_missed_per_week`` × weeks × cells of g, likewise (each bound alone; their sum
 bounds both together). A task belongs to the shift instance of its group (or of the ward's
-nurses) covering its arrival (:mod:`sim.shift_metrics`), which inside W starts on D: the
+nurses) covering its arrival (:mod:`sim.measure.shifts`), which inside W starts on D: the
 late share of the cells of type d that overlap W caps the late tasks in the windows of
 type d (their arrivals: those in the spans of the shifts of D overlapping W). If the
 nurses' fixed shifts do not cover every minute (another owner could then be a shift of

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.experiment import Results
-from sim.metrics import ALL, KPI_KEYS, t_interval
+from sim.measure.tidy import ALL, KPI_KEYS, t_interval
 from sim.model import WardModel
 
 COMPARISON_COLUMNS = [

@@ -13,7 +13,7 @@ is agency cover over rostered plus all cover, per group and for the ward – the
 national indicator asks at most 2 % of a profession's personnel cost
 (``seeds/004_*``, Region Jämtland Härjedalen 2018).
 
-:func:`sim.cover_kpis.cover_kpis` measures the same from a replication's duties (the
+:func:`sim.measure.cover.cover_kpis` measures the same from a replication's duties (the
 KPIs ``cover_hours_per_week``, ``cover_cost_per_week``, ``agency_cost_share``), so the
 simulated mean can be set against the expectation.
 """
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.cover_kpis import COVER_KPIS, cover_kpis, cover_rate
 from sim.decide.fte import cell_hours, hours_per_week
 from sim.i18n import ENGLISH, Messages
-from sim.metrics import ALL
+from sim.measure.cover import COVER_KPIS, cover_kpis, cover_rate
+from sim.measure.tidy import ALL
 from sim.model import WardModel
 from sim.staff import COVER_SOURCES
 

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.decide.sweep import Factor, _problem
-from sim.metrics import t_interval
+from sim.measure.tidy import t_interval
 
 KEYS = ["kpi", "group", "category"]
 COLUMNS = [*KEYS, "factor", "measure", "value", "ci_low", "ci_high", "rank"]

@@ -1,7 +1,7 @@
 """What the roster alone says about a split, before any simulation.
 
 The checks are made per *cell* – staff group × shift × day type, the shift a task belongs
-to being the one of :func:`sim.shift_metrics.shift_of_clock` – for every task placed on the
+to being the one of :func:`sim.measure.shifts.shift_of_clock` – for every task placed on the
 group that can arrive in the cell:
 
 * ``roster`` – **not_feasible** if at some minute of the cell in which the task can arrive
@@ -27,8 +27,8 @@ import numpy as np
 
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
 from sim.io.schema_targets import Targets
+from sim.measure.shifts import shift_of_clock
 from sim.model import WardModel, clock_mask, eligible_heads, heads_on_duty, task_pieces
-from sim.shift_metrics import shift_of_clock
 
 #: Columns of the feasibility frame (one row per check of a cell).
 FEASIBILITY_COLUMNS = [

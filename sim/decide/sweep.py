@@ -27,7 +27,7 @@ from sim.experiment import run_one
 from sim.io.errors import ScenarioError
 from sim.io.errors import suggest as _suggest
 from sim.io.scenario import from_dict
-from sim.metrics import ALL
+from sim.measure.tidy import ALL
 from sim.model import build_model
 
 #: Fields that hold whole numbers (head counts, beds, days, crew size): their values are rounded.

@@ -41,8 +41,8 @@ from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
 from sim.decide.structure import EPS
 from sim.experiment import Results
 from sim.io.schema_targets import FTE, Targets
+from sim.measure.shifts import shift_of_clock
 from sim.model import WardModel, clock_mask, heads_on_duty, task_pieces
-from sim.shift_metrics import shift_of_clock
 
 TRAINING_COLUMNS = ["scenario", "certification", "group", "shift", "day_type", "certified_now",
                     "certified_needed", "persons_to_train", "targets_met"]

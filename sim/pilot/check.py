@@ -6,14 +6,14 @@ way the pilot measured it, over the whole pilot period:
 
 - cells are shift instances: a group's members on one shift starting on one day, whose day
   type is that day's (a Friday night shift is a weekday night, as in ``wardsim assess``;
-  :mod:`sim.shift_metrics`); the night that started before day 0 counts from 00:00;
+  :mod:`sim.measure.shifts`); the night that started before day 0 counts from 00:00;
 - ``utilisation``: minutes on tasks over minutes on duty (from shift start until the member
   left, overtime included) of the selected instances; ``work_sampling``: the same with only
   the minutes on tasks of the row's category – the task's category or its time-use class –
   and ``idle`` is 1 − utilisation (a round-the-clock member's task counts on the day it
   started);
 - ``late_share``: tasks late over tasks arrived, of the tasks placed on the group (every
-  task for ``all``) in the selected shifts (the task's shift, :func:`sim.shift_metrics.
+  task for ``all``) in the selected shifts (the task's shift, :func:`sim.measure.shifts.
   task_shift`) and category; ``missed_per_week``: tasks missed there over the pilot's weeks.
 
 The intervals and the verdict:
@@ -50,12 +50,12 @@ from calibration.arrivals import garwood
 from sim.calendar import MINUTES_PER_DAY
 from sim.engine import simulate
 from sim.inputs import draw_inputs
-from sim.metrics import busy_spans, tidy_tasks
+from sim.measure.shifts import shift_staff, shift_tasks
+from sim.measure.tidy import busy_spans, tidy_tasks
 from sim.model import WardModel
 from sim.parallel import map_unordered
 from sim.pilot.measured import ALL, IDLE, NURSES, SHARES, STAFF_KPIS, Measure
 from sim.rng import Streams
-from sim.shift_metrics import shift_staff, shift_tasks
 from sim.staff import CONTINUOUS
 
 LEVEL = 0.95

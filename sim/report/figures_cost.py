@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.i18n import Messages
-from sim.metrics import ALL as WARD
+from sim.measure.tidy import ALL as WARD
 from sim.report.figures import TOP_LEGEND, base_layout, colour, esc
 
 SOURCES = ("rostered", "extra_shift", "overtime", "agency")

@@ -20,7 +20,7 @@ from sim.calendar import DAY_TYPES
 from sim.experiment import Results
 from sim.i18n import Messages
 from sim.io.schema_tasks import CATEGORIES, PRIORITIES, TIME_USE_CLASSES
-from sim.metrics import WAIT_BINS
+from sim.measure.tidy import WAIT_BINS
 from sim.model import WardModel
 from sim.report.figures import (
     TOP_LEGEND,

@@ -1,4 +1,4 @@
-"""From an :class:`~sim.eventlog.EventLog` to tidy frames, and KPIs to summaries.
+"""From an :class:`~sim.engine.eventlog.EventLog` to tidy frames, and KPIs to summaries.
 
 Utilisation is exact: busy and on-duty spans are clipped to every (day, interval) window
 (no sampling). A minute belongs to the calendar day it falls on and that day's type.
@@ -6,7 +6,7 @@ Waiting statistics use tasks that started; a task never started counts as late o
 has waited longer than its ``max_wait`` (at its drop time, or at the end of the run).
 Measured minutes are differences of cumulative sums, so they are rounded to 6 decimals: a
 window nobody is on duty in then measures exactly 0 and has no row (its utilisation is
-unknown, not 0 %). The KPIs of one replication are :mod:`sim.kpis`.
+unknown, not 0 %). The KPIs of one replication are :mod:`sim.measure.kpis`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import pandas as pd
 from scipy import stats
 
 from sim.calendar import MINUTES_PER_DAY
-from sim.eventlog import MISSED, EventLog
+from sim.engine.eventlog import MISSED, EventLog
 from sim.io.schema_tasks import PRIORITIES
-from sim.log_columns import LogColumns, TaskColumns, log_columns
+from sim.measure.log_columns import LogColumns, TaskColumns, log_columns
+from sim.measure.staff_minutes import DECIMALS, _covered, staff_frame, staff_table
 from sim.model import WardModel
-from sim.staff_minutes import DECIMALS, _covered, staff_frame, staff_table
 
 __all__ = ["ALL", "DECIMALS", "KPI_KEYS", "STATUS", "WAIT_BINS", "_covered", "busy_spans",
            "break_spans", "missed_breaks", "summarise", "t_interval", "task_derived",
@@ -41,7 +41,7 @@ def tidy_tasks(log: EventLog, model: WardModel, replication: int = 0,
                warmup_days: int = 0, columns: LogColumns | None = None) -> pd.DataFrame:
     """One row per task instance that arrived, started or not.
 
-    ``columns`` is the log already read (:func:`sim.log_columns.log_columns`).
+    ``columns`` is the log already read (:func:`sim.measure.log_columns.log_columns`).
     """
     cols = columns if columns is not None else log_columns(log, model.nurse_groups)
     t = cols.tasks
@@ -163,7 +163,7 @@ def tidy_staff(log: EventLog, model: WardModel, replication: int = 0,
     ``utilisation`` is busy / (on duty - break). ``missed_breaks`` and
     ``missed_break_minutes`` count the breaks not started in their window, and their
     minutes, in the interval in which the window closed. All three are 0 without breaks.
-    ``columns`` is the log already read (:func:`sim.log_columns.log_columns`).
+    ``columns`` is the log already read (:func:`sim.measure.log_columns.log_columns`).
     """
     cols = columns if columns is not None else log_columns(log, model.nurse_groups)
     return staff_frame(staff_table(cols, model, warmup_days), model, replication)

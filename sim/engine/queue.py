@@ -3,7 +3,7 @@
 Queue order is priority, then arrival time, then arrival sequence (:attr:`Job.key`). The
 engine numbers jobs as they arrive and time only moves forward, so within a priority
 arrival sequence alone gives that order, and a bucket (one priority, one placed group)
-stays in order by appending. A dispatch (:func:`sim.dispatch.match`) then reads only the
+stays in order by appending. A dispatch (:func:`sim.engine.dispatch.match`) then reads only the
 buckets of groups someone free may serve instead of scanning every waiting task.
 """
 
@@ -13,7 +13,7 @@ import math
 from heapq import merge
 from operator import attrgetter
 
-from sim.dispatch import DispatchPolicy, Job
+from sim.engine.dispatch import DispatchPolicy, Job
 
 _seq = attrgetter("seq")
 

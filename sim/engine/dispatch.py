@@ -233,7 +233,7 @@ def match_one(rows: list[list[list[Job]]], member: Member, now: float, policy: D
     one needing more keeps her waiting, as :func:`match` would, and nothing starts. Then
     (gliding) the earliest job of a narrower group that may glide, needs one person and
     asks for no certification she lacks; of no group past ``reach`` if it is given
-    (:meth:`~sim.engine_queue.WorkQueue.glide_reach`, the narrowest that may glide now).
+    (:meth:`~sim.engine.queue.WorkQueue.glide_reach`, the narrowest that may glide now).
     """
     group, certs = member.group, member.certs
     glide, after = policy.broader_may_take, policy.glide_after  # may_glide, inlined
@@ -314,7 +314,7 @@ def match(rows: list[list[list[Job]]], idle: list[Member], now: float, policy: D
     """:func:`assign` on the waiting jobs given per priority and placed group.
 
     ``rows[p][g]``: the waiting jobs of priority p (most urgent first) placed on group
-    index g, in queue order (the engine's :class:`~sim.engine_queue.WorkQueue` buckets).
+    index g, in queue order (the engine's :class:`~sim.engine.queue.WorkQueue` buckets).
     Per priority it reads only the jobs someone free may take: of a group with a free
     member, and of a narrower group the leading ones that may glide (the others arrived
     later); the rest could change nothing.

@@ -2,7 +2,7 @@
 
 :class:`WorkSources` is the base of the engine's ward (:class:`sim.engine._Ward`, the staff
 on duty and the dispatch): it lets the drawn open arrivals and the call bells arrive, keeps
-them in the :class:`~sim.engine_queue.WorkQueue` until the dispatch starts them, and sets
+them in the :class:`~sim.engine.queue.WorkQueue` until the dispatch starts them, and sets
 the glide and drop timers of the tasks that must wait. Every state change here asks the
 ward for a dispatch (``_request``); the rules for events at one instant are the engine's.
 """
@@ -15,9 +15,9 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from sim.catalogue import Columns
-from sim.dispatch import Job
-from sim.engine_queue import WorkQueue
-from sim.eventlog import MISSED, EventLog
+from sim.engine.dispatch import Job
+from sim.engine.eventlog import MISSED, EventLog
+from sim.engine.queue import WorkQueue
 from sim.inputs import Arrivals, Inputs
 from sim.model import WardModel
 
@@ -69,11 +69,11 @@ class WorkSources:
     def _arrivals(self, arrivals: Arrivals) -> None:
         """Let the drawn tasks arrive in order: one timeout per instant, chained.
 
-        Callbacks rather than a SimPy process, which would add a generator resume to
-        every arrival on the hot path; one event object, scheduled again for the next
-        instant once it has fired (one is pending at a time). ``by_group`` holds, per task index with per-group
-        times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's index
-        in them (both None if no task has per-group times).
+        Callbacks rather than a SimPy process, which would add a generator resume to every
+        arrival on the hot path; one event object, scheduled again for the next instant once
+        it has fired (one is pending at a time). ``by_group`` holds, per task index with
+        per-group times, its :func:`~sim.catalogue.group_columns`; ``draws`` each instance's
+        index in them (both None if no task has per-group times).
         """
         times, kinds, durations = arrivals.times, arrivals.kinds, arrivals.durations
         by_group, draws = arrivals.columns, arrivals.draws

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import MINUTES_PER_DAY
-from sim.metrics import ALL, KPI_KEYS
+from sim.measure.tidy import ALL, KPI_KEYS
 from sim.model import WardModel
 from sim.staff import COVER_SOURCES, Duty
 
@@ -30,7 +30,7 @@ def cover_kpis(duties: list[Duty] | tuple[Duty, ...], model: WardModel,
                warmup_days: int = 0) -> pd.DataFrame:
     """Cover hours and cost per week and the agency share of one replication, as KPI rows.
 
-    Columns are those of :func:`sim.kpis.replication_kpis` (``category`` = the source or
+    Columns are those of :func:`sim.measure.kpis.replication_kpis` (``category`` = the source or
     ``all``); duties count from the end of the warm-up to the horizon. Rows for every
     group with cover shares and every source, 0 included, and the ward (``all``); none
     when no group has cover, so a scenario without ``absence_cover`` keeps its rows.

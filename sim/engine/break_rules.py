@@ -9,7 +9,7 @@ from __future__ import annotations
 import simpy
 
 from sim.breaks import ShiftBreak
-from sim.dispatch import Member
+from sim.engine.dispatch import Member
 from sim.inputs import Inputs
 from sim.model import WardModel
 

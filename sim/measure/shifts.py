@@ -34,14 +34,14 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import DAY_TYPES, MINUTES_PER_DAY
-from sim.eventlog import EventLog
-from sim.grouping import kahan_sums
-from sim.hourly import per_hour
+from sim.engine.eventlog import EventLog
 from sim.io.schema_tasks import PRIORITIES
-from sim.log_columns import LogColumns, log_columns
+from sim.measure.grouping import kahan_sums
+from sim.measure.hourly import per_hour
+from sim.measure.log_columns import LogColumns, log_columns
+from sim.measure.staff_minutes import DECIMALS
 from sim.model import WardModel
 from sim.staff import CONTINUOUS
-from sim.staff_minutes import DECIMALS
 
 STAFF_COLUMNS = ["group", "shift", "shift_day", "day_type", "on_duty_minutes", "busy_minutes",
                  "absent_minutes", "break_minutes", "missed_breaks"]
@@ -150,7 +150,7 @@ def shift_staff(log: EventLog, model: WardModel, warmup_days: int = 0,
     """On-duty, busy and absent minutes of every shift instance (see the module docstring).
 
     One row per instance with on-duty or absent minutes > 0 that starts on or after
-    ``warmup_days``. ``columns`` is the log already read (:mod:`sim.log_columns`).
+    ``warmup_days``. ``columns`` is the log already read (:mod:`sim.measure.log_columns`).
     """
     cols = columns if columns is not None else log_columns(log, model.nurse_groups)
     d = cols.duties

@@ -1,8 +1,8 @@
 """The event log of one replication as numpy columns, read once and shared.
 
-:func:`~sim.metrics.tidy_tasks`, :func:`~sim.metrics.tidy_staff`,
-:func:`~sim.hourly.tidy_hours`, :mod:`sim.shift_metrics` and :mod:`sim.kpis` all read the
-same duties, spans and task rows; turning the log's Python tuples into arrays once per
+:func:`~sim.measure.tidy.tidy_tasks`, :func:`~sim.measure.tidy.tidy_staff`,
+:func:`~sim.measure.hourly.tidy_hours`, :mod:`sim.measure.shifts` and :mod:`sim.measure.kpis` all
+read the same duties, spans and task rows; turning the log's Python tuples into arrays once per
 replication, not once per frame, is most of what keeping the KPIs cheap takes.
 """
 
@@ -13,7 +13,7 @@ from itertools import chain
 
 import numpy as np
 
-from sim.eventlog import MISSED, EventLog
+from sim.engine.eventlog import MISSED, EventLog
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The KPIs of one replication, from the tidy frames of :mod:`sim.metrics` or their arrays.
+"""The KPIs of one replication, from the tidy frames of :mod:`sim.measure.tidy` or their arrays.
 
 Utilisation is busy over available minutes, available being on duty less break
 (:mod:`sim.breaks`); warm-up days are left out. Waiting statistics use tasks that started;
@@ -7,7 +7,7 @@ a task never started counts as late once it has waited longer than its ``max_wai
 The KPIs are computed on columns (:class:`TaskTable` and plain dicts of arrays), so a
 replication run without per-task rows never builds a per-task frame
 (:func:`kpi_columns`); :func:`replication_kpis` takes the frames and gives the same
-numbers. Both go through :mod:`sim.grouping`, which reproduces pandas' group order and
+numbers. Both go through :mod:`sim.measure.grouping`, which reproduces pandas' group order and
 sums exactly. More KPI rows (e.g. absence cover) are added with :func:`kpi_columns`'
 ``extra`` (called with the ``add`` of the built-in rows) or, as a frame of the same
 columns, with :func:`extend_columns`.
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.eventlog import WAITING
-from sim.grouping import Groups, kahan_sums
+from sim.engine.eventlog import WAITING
 from sim.io.schema_tasks import DEFAULT_TIME_USE, TIME_USE_CLASSES
-from sim.log_columns import LogColumns
-from sim.metrics import ALL, KPI_KEYS
+from sim.measure.grouping import Groups, kahan_sums
+from sim.measure.log_columns import LogColumns
+from sim.measure.tidy import ALL, KPI_KEYS
 from sim.model import WardModel
 
 Columns = dict[str, np.ndarray]
@@ -61,7 +61,7 @@ def time_use_codes(model: WardModel) -> np.ndarray:
 
 
 def task_table(tasks: pd.DataFrame, model: WardModel) -> TaskTable | None:
-    """Read a tidy task frame (:func:`sim.metrics.tidy_tasks`); None if it has no columns."""
+    """Read a tidy task frame (:func:`sim.measure.tidy.tidy_tasks`); None if it has no columns."""
     if not len(tasks.columns):
         return None
     group, group_labels = pd.factorize(tasks["group"])
@@ -94,12 +94,12 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
     that do not apply are empty. ``group`` is a staff group, ``nurses`` (every group marked
     ``nurse: true``) or ``all`` (the ward); for task KPIs it is the group the task is placed on.
     ``nurse_busy_hours_per_week`` by task category (from the ``nurse_crew`` column of
-    :func:`sim.metrics.tidy_tasks`) has a row for every category of the catalogue, 0 included,
+    :func:`sim.measure.tidy.tidy_tasks`) has a row for every category of the catalogue, 0 included,
     so that every replication and scenario has the same rows. ``nurse_time_share`` by time-use class
     (``category`` = a class of :data:`~sim.io.schema_tasks.TIME_USE_CLASSES`, every class, 0
     included) is the nurses' time on tasks of that class over their minutes on duty, the
     measure of a work-sampling or time-and-motion study. With ``hours`` (from
-    :func:`sim.hourly.tidy_hours`) the ``utilisation_hour`` rows are added: per group and
+    :func:`sim.measure.hourly.tidy_hours`) the ``utilisation_hour`` rows are added: per group and
     ``nurses``, per day type and ``all``, per hour of the day (``interval`` = ``"00"``-``"23"``).
     """
     columns = kpi_columns(task_table(tasks, model), frame_columns(staff), model, warmup_days,
@@ -317,9 +317,9 @@ def _hour_kpis(hours: Columns, model: WardModel) -> dict[str, list]:
 
 def log_task_table(cols: LogColumns, model: WardModel, derived: Columns,
                    warmup_days: int = 0) -> TaskTable:
-    """Read the log's tasks (:mod:`sim.log_columns`) without making a per-task frame.
+    """Read the log's tasks (:mod:`sim.measure.log_columns`) without making a per-task frame.
 
-    ``derived`` is :func:`sim.metrics.task_derived` of the same columns.
+    ``derived`` is :func:`sim.measure.tidy.task_derived` of the same columns.
     """
     t = cols.tasks
     placed = np.array([task.group for task in model.tasks], dtype=np.int64)

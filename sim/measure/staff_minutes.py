@@ -3,7 +3,7 @@
 Exact: busy and on-duty spans are clipped to every (day, interval) window (no sampling),
 as differences of cumulative sums (:func:`_covered`), rounded to :data:`DECIMALS`. The
 columns are kept as arrays (:func:`staff_table`) so the KPIs read them without a frame;
-:func:`staff_frame` makes the tidy frame of :func:`sim.metrics.tidy_staff` from them.
+:func:`staff_frame` makes the tidy frame of :func:`sim.measure.tidy.tidy_staff` from them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import MINUTES_PER_DAY
-from sim.grouping import first_seen
-from sim.log_columns import LogColumns
+from sim.measure.grouping import first_seen
+from sim.measure.log_columns import LogColumns
 from sim.model import WardModel
 
 #: Decimals kept of measured minutes: enough for any duration, and float noise becomes 0.
@@ -74,7 +74,7 @@ def _kahan_rows(values: np.ndarray, row: np.ndarray, n_rows: int) -> np.ndarray:
 
 def staff_table(cols: LogColumns, model: WardModel,
                 warmup_days: int = 0) -> dict[str, np.ndarray] | None:
-    """Return the columns of :func:`sim.metrics.tidy_staff` as arrays (None: nobody rostered)."""
+    """Return the columns of :func:`~sim.measure.tidy.tidy_staff` as arrays (None: nobody)."""
     d = cols.duties
     dg, dshift, dstart, dplanned, dend, absent = (d.group, d.shift, d.start, d.planned, d.end,
                                                    d.absent)
@@ -145,7 +145,7 @@ def staff_table(cols: LogColumns, model: WardModel,
 
 def staff_frame(table: dict[str, np.ndarray] | None, model: WardModel,
                 replication: int) -> pd.DataFrame:
-    """Make the tidy frame of :func:`sim.metrics.tidy_staff` from :func:`staff_table`."""
+    """Make the tidy frame of :func:`sim.measure.tidy.tidy_staff` from :func:`staff_table`."""
     if table is None:
         return pd.DataFrame()
     n = len(table["day"])

@@ -1,11 +1,11 @@
 """Hour-of-day measures: minutes on duty and busy of every staff group in every clock hour.
 
 They feed the report's heatmaps and fan charts (``utilisation_hour`` in
-:func:`sim.kpis.replication_kpis`). Exact like :func:`sim.metrics.tidy_staff` (every span
-is cut at the hour boundaries, no sampling) but summed over shifts: one row per group ×
-calendar day × hour in which someone of the group is on duty. A minute belongs to the
-calendar day it falls on and to that day's type. Whole hours inside a span are counted in
-integers, so an hour nobody is on duty in measures exactly 0 and has no row.
+:func:`sim.measure.kpis.replication_kpis`). Exact like :func:`sim.measure.tidy.tidy_staff` (every
+span is cut at the hour boundaries, no sampling) but summed over shifts: one row per group ×
+calendar day × hour in which someone of the group is on duty. A minute belongs to the calendar day
+it falls on and to that day's type. Whole hours inside a span are counted in integers, so an hour
+nobody is on duty in measures exactly 0 and has no row.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.eventlog import EventLog
-from sim.log_columns import LogColumns, log_columns
+from sim.engine.eventlog import EventLog
+from sim.measure.log_columns import LogColumns, log_columns
+from sim.measure.staff_minutes import DECIMALS
 from sim.model import WardModel
-from sim.staff_minutes import DECIMALS
 
 HOUR = 60.0
 COLUMNS = ["group", "day", "day_type", "hour", "on_duty_minutes", "busy_minutes", "warmup"]
@@ -54,7 +54,7 @@ def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0,
     absent members are not on duty. Busy counts every member of a crew; spans are cut at
     the horizon. ``warmup`` marks days before ``warmup_days``. With breaks taken
     (:mod:`sim.breaks`), ``break_minutes`` is the time on break, neither busy nor available.
-    ``columns`` is the log already read (:func:`sim.log_columns.log_columns`).
+    ``columns`` is the log already read (:func:`sim.measure.log_columns.log_columns`).
     """
     table = hour_table(columns if columns is not None else log_columns(log), model, warmup_days)
     return pd.DataFrame(table) if table is not None else pd.DataFrame(columns=COLUMNS)

@@ -1,11 +1,11 @@
-"""The SimPy engine: with :mod:`sim.engine_breaks`, all that schedules events; it computes no KPI.
+"""The SimPy ward: with :mod:`sim.engine.break_rules`, all that schedules events; no KPIs.
 
 It draws nothing: :func:`simulate` runs a model on a replication's :class:`~sim.inputs.Inputs`
 (arrivals, durations, absence tables, call-bell streams, drawn before by
 :func:`~sim.inputs.draw_inputs`) and does not change them (a call bell may only draw its
 next block, the same whichever run asks first), so one draw serves every roster tried on
 the same task list (common random numbers). Who may take what, and when, is the
-model's :class:`~sim.dispatch.DispatchPolicy`'s to say.
+model's :class:`~sim.engine.dispatch.DispatchPolicy`'s to say.
 
 Rule for events at the same instant (tested in tests/test_engine_deterministic.py): every
 state change at time t (task completions, shift ends and starts, arrivals, glide timers)
@@ -18,7 +18,7 @@ task that arrives at t.
 
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
 waiting carry over to whoever is on duty next. Meal breaks (:mod:`sim.breaks`) run in a
-ward class of their own, :class:`_BreakWard` (:mod:`sim.engine_breaks`), so a scenario
+ward class of their own, :class:`_BreakWard` (:mod:`sim.engine.break_rules`), so a scenario
 without breaks runs the plain :class:`_Ward`: a free member whose break is due goes on
 break in the same dispatch, before the tasks are matched. The run stops at the horizon:
 tasks then in service are recorded with their (later) end, tasks never started as waiting or missed.
@@ -26,7 +26,7 @@ tasks then in service are recorded with their (later) end, tasks never started a
 Who does a task takes their own group's time for it (a task's ``minutes`` and
 ``duration_by_group`` per group), falling back to the placed group's: its own group, a
 broader group gliding in, or the new group after a move. A crew (``staff: 2``) takes the
-time of the group of its first member, the one :func:`sim.dispatch.assign` picked first
+time of the group of its first member, the one :func:`sim.engine.dispatch.assign` picked first
 (its own group's if the crew has one). Each instance has one uniform, drawn as before from
 its task's stream; it is turned into the duration of every group with a time of its own up
 front, one array per group for all of the task's instances at once
@@ -43,10 +43,10 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
-from sim.dispatch import Member, match, match_one
-from sim.engine_breaks import BreakRules
-from sim.engine_work import Timer, WorkSources
-from sim.eventlog import WAITING, EventLog
+from sim.engine.break_rules import BreakRules
+from sim.engine.dispatch import Member, match, match_one
+from sim.engine.eventlog import WAITING, EventLog
+from sim.engine.work import Timer, WorkSources
 from sim.inputs import Inputs
 from sim.model import WardModel
 
@@ -201,7 +201,7 @@ class _Ward(WorkSources):
 
 
 class _BreakWard(BreakRules, _Ward):
-    """A ward whose shifts have meal breaks (:class:`sim.engine_breaks.BreakRules`)."""
+    """A ward whose shifts have meal breaks (:class:`sim.engine.break_rules.BreakRules`)."""
 
 
 def _run(ward: _Ward, until: float) -> None:
