@@ -8,8 +8,10 @@ premium) and a fifth by agency staff (premium 1.0).
 
 from __future__ import annotations
 
+import json
 import re
 
+import pandas as pd
 import pytest
 from report_case import GROUP_ID, OPTIMISE_CELLS, TASK, build, optimise_case
 from test_report_html import page_only, parse
@@ -18,7 +20,7 @@ from sim.decide.costs import cost_table
 from sim.i18n import LANGUAGES, Messages
 from sim.report import figures_cost, figures_search
 from sim.report.html import render_report
-from sim.report.optimise_html import render_optimise_report
+from sim.report.optimise_html import read_optimise, render_optimise_report
 
 NBSP = "\u00a0"
 
@@ -150,3 +152,21 @@ def test_the_optimise_report_escapes_names_and_speaks_every_language(optimise_pa
         assert graphs == {"fig-optimise-cost-0", "fig-optimise-agency", "fig-search"}
         assert [t for t, _ in parsed.tags].count("script") == 1 + len(graphs)
     assert re.search(r"196\u00a0000", optimise_pages["nb"])
+
+
+def test_a_search_stopped_by_its_budget_reads_back_without_a_certificate(optimise_data,
+                                                                         tmp_path):
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    optimise_data.search.to_csv(folder / "search.csv", index=False)
+    optimise_data.targets.to_csv(folder / "targets.csv", index=False)
+    pd.DataFrame().to_csv(folder / "certificate.csv", index=False)  # as optimise writes it
+    (folder / "summary.json").write_text(json.dumps({**optimise_data.summary,
+                                                     "certified": None}), encoding="utf-8")
+    (folder / "spec.json").write_text(json.dumps(optimise_data.spec), encoding="utf-8")
+    data = read_optimise(folder, optimise_data.model, optimise_data.fte)
+    assert data.certificate.empty and len(data.search) == 5
+    tables = parse(render_optimise_report(data, Messages("en"))).tables
+    cost = dict((r[0], r[1]) for r in tables["table-optimise-cost"][1:])
+    assert cost["Certificate"].startswith("Stopped by --budget-minutes")
+    assert "table-certificate" not in tables and len(tables["table-targets"]) > 1

@@ -122,7 +122,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         verdicts = scenario_verdicts(cells)
         feasibility[FEASIBILITY_FILE_COLUMNS].to_csv(top.tmp / "feasibility.csv", index=False)
         training.to_csv(top.tmp / "training_need.csv", index=False)
-        ftes = {i.label: fte_table(i.model, i.scenario.fte.weekly_hours) for i in items}
+        ftes = {i.label: fte_table(i.model, i.scenario.fte) for i in items}
         pd.concat([f.assign(scenario=label) for label, f in ftes.items()],
                   ignore_index=True).to_csv(top.tmp / "fte.csv", index=False)
         meta = {"scenarios": [i.path for i in items], "labels": labels, "seed": args.seed,
@@ -133,11 +133,12 @@ def cmd_assess(args: argparse.Namespace) -> int:
         write_report(top.tmp / "report.html", "assess", [i.path for i in items], models, results,
                      msg, meta,
                      comparison=comparison, freed=freed, feasibility=feasibility, cells=cells,
-                     verdicts=verdicts, training=training)
+                     verdicts=verdicts, training=training,
+                     fte_settings=[i.scenario.fte for i in items])
         folder = top.commit()
     print(assess_report(verdicts, cells, feasibility, training, msg))
     for item in items:
-        lines = fte_lines(ftes[item.label], item.scenario.fte.weekly_hours, msg)
+        lines = fte_lines(ftes[item.label], item.scenario.fte, msg)
         print(f"\n{item.label} – " + "\n".join(lines))
     print("\n" + msg("common.written", folder=folder, files="feasibility.csv, training_need.csv, "
                       "fte.csv, report.html, comparison.csv"))

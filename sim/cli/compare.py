@@ -77,7 +77,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                     "warmup_days": args.warmup_days, "days": models[0].calendar.days,
                     "common_random_numbers": not args.independent_streams}
             write_report(top.tmp / "report.html", "compare", args.scenarios, models, results, msg,
-                         meta, comparison=comparison, freed=freed)
+                         meta, comparison=comparison, freed=freed,
+                         fte_settings=[s.fte for s, _ in loaded])
         folder = top.commit()
     header = compare_header(len(labels), args.replications, models[0].calendar.days,
                             args.warmup_days, args.seed, labels[0], args.independent_streams,

@@ -8,6 +8,7 @@ Search, bound and clean-up are in :mod:`sim.decide.optimise`, :mod:`sim.decide.b
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -125,16 +126,26 @@ def cmd_optimise(args: argparse.Namespace) -> int:
                                      "targets; give more minutes") from None
                 chosen = search.best
         best_model = build(raw, args.scenario, cells, chosen.roster, args.days)
-        fte = fte_table(best_model, scenario.fte.weekly_hours)
+        fte = fte_table(best_model, scenario.fte)
         _write(top.tmp, folder, args, raw, scenario, cells, search, chosen, certificate, fte,
                bound)
+        _report(top.tmp, best_model, scenario, msg)
         shutil.rmtree(evals)
         folder = top.commit()
     print(optimise_report(cells, chosen, search, certificate, fte, bound, args.confidence,
-                          scenario.fte.weekly_hours, msg))
+                          scenario.fte, msg))
     print("\n" + msg("common.written", folder=folder, files="optimum.yaml, search.csv, "
-                     "certificate.csv, targets.csv, fte.csv, spec.json"))
+                     "certificate.csv, targets.csv, fte.csv, spec.json, report.html"))
+    print(msg("common.report", path=folder / "report.html"))
     return 0
+
+
+def _report(tmp: Path, model, scenario, msg) -> None:
+    """Write report.html from the files just written (plotly and jinja2 imported only here)."""
+    from sim.report.optimise_html import read_optimise, render_optimise_report
+
+    data = read_optimise(tmp, dataclasses.replace(model, name=scenario.name), scenario.fte)
+    (tmp / "report.html").write_text(render_optimise_report(data, msg), encoding="utf-8")
 
 
 def _check_resumed(spec_file: Path, spec: dict) -> None:

@@ -25,14 +25,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         meta = {"seed": args.seed, "replications": args.replications,
                 "warmup_days": args.warmup_days, "days": model.calendar.days}
-        write_report(tmp / "report.html", "run", [args.scenario], [model], [results], msg, meta)
+        write_report(tmp / "report.html", "run", [args.scenario], [model], [results], msg, meta,
+                     fte_settings=[scenario.fte])
 
     results = simulate_into(model, args.scenario, args.seed, args, folder, not args.no_detail,
                             extra=report if args.report else None, msg=msg)
     print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed,
                      msg=msg))
-    print("\n" + "\n".join(fte_lines(fte_table(model, scenario.fte.weekly_hours),
-                                     scenario.fte.weekly_hours, msg)))
+    print("\n" + "\n".join(fte_lines(fte_table(model, scenario.fte), scenario.fte, msg)))
     files = "tasks.parquet, staff.parquet, summary.csv, replications.csv, run.json"
     print("\n" + msg("common.written", folder=folder,
                       files=files + (", report.html" if args.report else "")))
