@@ -75,7 +75,7 @@ def test_cost_by_source_is_stacked_per_group_with_the_cover_at_its_premium(run_d
     costs = cost_table(run_data.models[0])
     fig = figures_cost.cost_by_source(costs, Messages("en"))
     bars = {t.name: dict(zip(t.y, t.x, strict=True)) for t in fig.data}
-    assert list(bars) == ["Rostered", "Extra shifts", "Overtime", "Agency"]
+    assert list(bars) == ["Rostered", "Extra shifts", "Agency"]  # no overtime: left out
     # 10 % of 224 h absent = 22.4 h: half by extra shifts at 500, a fifth by agency at 1 000
     assert bars["Rostered"]["sykepleier"] == pytest.approx(112_000)
     assert bars["Extra shifts"]["sykepleier"] == pytest.approx(5_600)

@@ -46,6 +46,8 @@ def cost_by_source(frame: pd.DataFrame | None, msg: Messages) -> go.Figure | Non
     names = [esc(g) for g in groups["group"]]
     fig = go.Figure()
     for source in SOURCES:
+        if source != "rostered" and not (groups[source] > 0).any():
+            continue  # a source nobody uses is left out of the bars and the legend
         label = msg(f"report.staffing.source_{source}")
         hover = [esc(msg("report.staffing.hover_cost", source=label,
                          value=msg.number(v, "num0"))) for v in groups[source]]
