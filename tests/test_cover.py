@@ -380,3 +380,20 @@ def test_the_terminal_table_of_cost_by_source(small_model: WardModel) -> None:
     cells = [c.replace("\xa0", " ") for c in table.loc[NURSE]]  # Norwegian: no-break spaces
     assert cells == ["11 200", "560", "1 260", "2 800", "15 820", "17,7 %"]
     assert table.loc["Alle grupper", "Andel innleie"].replace("\xa0", " ") == "11,6 %"
+
+
+def test_assess_prints_and_writes_the_cost_by_source(tmp_path: Path, capsys) -> None:
+    from sim.cli import main
+
+    raw = base_dict(absence={NURSE: 0.1}, absence_cover={NURSE: {"agency": 0.6}})
+    source = tmp_path / "ward.yaml"
+    source.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["assess", str(source), "-n", "2", "--workers", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Expected cost per week by staff group and source" in printed
+    costs = pd.read_csv(out / "costs.csv")
+    expected = cost_table(build_model(from_dict(raw)))
+    assert list(costs["group"]) == list(expected["group"])
+    assert costs["agency"].to_numpy() == pytest.approx(expected["agency"].to_numpy())
+    assert costs.loc[costs["group"] == NURSE, "agency"].item() > 0

@@ -26,6 +26,7 @@ from sim.cli.common import (
 from sim.cli.compare import write_comparison
 from sim.cli.reporting import write_report
 from sim.decide.assess import assess, cell_verdicts, scenario_verdicts
+from sim.decide.costs import cost_lines, cost_table
 from sim.decide.fte import fte_table
 from sim.decide.training import training_need
 from sim.experiment import Results, run_replications
@@ -125,6 +126,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
         ftes = {i.label: fte_table(i.model, i.scenario.fte) for i in items}
         pd.concat([f.assign(scenario=label) for label, f in ftes.items()],
                   ignore_index=True).to_csv(top.tmp / "fte.csv", index=False)
+        pd.concat([cost_table(i.model).assign(scenario=i.label) for i in items],
+                  ignore_index=True).to_csv(top.tmp / "costs.csv", index=False)
         meta = {"scenarios": [i.path for i in items], "labels": labels, "seed": args.seed,
                 "replications": args.replications, "days": models[0].calendar.days,
                 "warmup_days": args.warmup_days, "common_random_numbers": True,
@@ -140,7 +143,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
     for item in items:
         lines = fte_lines(ftes[item.label], item.scenario.fte, msg)
         print(f"\n{item.label} – " + "\n".join(lines))
+        print(cost_lines(item.model, msg))
     print("\n" + msg("common.written", folder=folder, files="feasibility.csv, training_need.csv, "
-                      "fte.csv, report.html, comparison.csv"))
+                      "fte.csv, costs.csv, report.html, comparison.csv"))
     print(msg("common.report", path=folder / "report.html"))
     return 0

@@ -32,6 +32,7 @@ from sim.cli.common import (
 from sim.decide.bound import lower_bound
 from sim.decide.cells import apply_fixes, parse_cells, parse_fix, roster_of
 from sim.decide.certificate import certify
+from sim.decide.costs import cost_lines, cost_table
 from sim.decide.evaluate import Evaluator, Verdict, build
 from sim.decide.fte import fte_table
 from sim.decide.optimise import NoRosterError, Search
@@ -129,13 +130,15 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         fte = fte_table(best_model, scenario.fte)
         _write(top.tmp, folder, args, raw, scenario, cells, search, chosen, certificate, fte,
                bound)
+        cost_table(best_model).to_csv(top.tmp / "costs.csv", index=False)
         _report(top.tmp, best_model, scenario, msg)
         shutil.rmtree(evals)
         folder = top.commit()
     print(optimise_report(cells, chosen, search, certificate, fte, bound, args.confidence,
                           scenario.fte, msg))
+    print(cost_lines(best_model, msg))
     print("\n" + msg("common.written", folder=folder, files="optimum.yaml, search.csv, "
-                     "certificate.csv, targets.csv, fte.csv, spec.json, report.html"))
+                     "certificate.csv, targets.csv, fte.csv, costs.csv, spec.json, report.html"))
     print(msg("common.report", path=folder / "report.html"))
     return 0
 

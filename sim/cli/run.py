@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from sim.cli.common import check_executor, messages, out_folder, scenario_model, simulate_into
+from sim.decide.costs import cost_lines
 from sim.decide.fte import fte_table
 from sim.experiment import Results
 from sim.report.optimise_text import fte_lines
@@ -33,6 +34,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(run_report(results.summary, model, args.replications, args.warmup_days, args.seed,
                      msg=msg))
     print("\n" + "\n".join(fte_lines(fte_table(model, scenario.fte), scenario.fte, msg)))
+    print(cost_lines(model, msg))
     files = "tasks.parquet, staff.parquet, summary.csv, replications.csv, run.json"
     print("\n" + msg("common.written", folder=folder,
                       files=files + (", report.html" if args.report else "")))

@@ -86,5 +86,11 @@ def cost_by_source(model: WardModel, msg: Messages = ENGLISH) -> pd.DataFrame:
         rows[label] = cells
     return pd.DataFrame.from_dict(rows, orient="index")
 
-__all__ = ["COST_COLUMNS", "COVER_KPIS", "absent_hours_per_week", "cost_by_source", "cost_per_week",
-           "cost_table", "cover_kpis", "cover_rate"]
+
+def cost_lines(model: WardModel, msg: Messages = ENGLISH) -> str:
+    """Return the terminal's block on cost by source ("" without absence cover)."""
+    table = cost_by_source(model, msg)
+    return "" if table.empty else "\n" + msg("cover.table") + "\n" + table.to_string()
+
+__all__ = ["COST_COLUMNS", "COVER_KPIS", "absent_hours_per_week", "cost_by_source", "cost_lines",
+           "cost_per_week", "cost_table", "cover_kpis", "cover_rate"]
