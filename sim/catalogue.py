@@ -14,6 +14,7 @@ whoever does an instance takes the same quantile of their own group's distributi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -105,12 +106,26 @@ def rate_windows(
     return np.array(starts, float), np.array(ends, float), np.array(means, float)
 
 
+@lru_cache(maxsize=1024)
+def _windows(task: TaskType, calendar: Calendar, patients: tuple[int, ...] | None,
+             scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`rate_windows`, read-only and kept: every replication of a model draws from them.
+
+    They depend on the task, calendar, census and scale only, not on the streams; building
+    them was a tenth of drawing a replication's inputs.
+    """
+    out = rate_windows(task, calendar, None if patients is None else list(patients), scale)
+    for array in out:
+        array.flags.writeable = False
+    return out
+
+
 def poisson_times(
     task: TaskType, calendar: Calendar, patients: list[int], rng: np.random.Generator,
     scale: float = 1.0,
 ) -> np.ndarray:
     """Sorted arrival times of a rate task: Poisson counts per window, uniform within."""
-    starts, ends, means = rate_windows(task, calendar, patients, scale)
+    starts, ends, means = _windows(task, calendar, tuple(patients), scale)
     counts = rng.poisson(means)
     begin = np.repeat(starts, counts)
     width = np.repeat(ends - starts, counts)
@@ -241,15 +256,28 @@ def call_bells(
 
     Each bed draws from its own stream ``("call_bell", task id, bed)``.
     """
-    starts, ends, means = rate_windows(task, calendar, None, arrival_scale)
+    hazards = _bed_hazards(task, calendar, tuple(patients[: calendar.days]), arrival_scale)
+    return [CallBell(cum, task, streams.generator("call_bell", task.id, bed))
+            for bed, cum in enumerate(hazards)]
+
+
+@lru_cache(maxsize=8)
+def _bed_hazards(task: TaskType, calendar: Calendar, patients: tuple[int, ...],
+                 arrival_scale: float) -> tuple[np.ndarray, ...]:
+    """Per bed ever occupied, the cumulative hazard per minute of ``task`` (read-only).
+
+    The same for every replication of a model (no random numbers in it), so kept: a few
+    large arrays, a fifth of drawing a replication's inputs when rebuilt each time.
+    """
+    starts, ends, means = _windows(task, calendar, None, arrival_scale)
     minutes = int(calendar.horizon)
     rate = np.zeros(minutes)
     for a, b, mean in zip(starts.astype(int), ends.astype(int), means, strict=True):
         rate[a:b] += mean / (b - a)
-    census = np.repeat(np.asarray(patients[: calendar.days]), MINUTES_PER_DAY)
-    bells = []
-    for bed in range(max(patients[: calendar.days], default=0)):
+    census = np.repeat(np.asarray(patients), MINUTES_PER_DAY)
+    hazards = []
+    for bed in range(max(patients, default=0)):
         cum = np.concatenate(([0.0], np.cumsum(rate * (census > bed))))
-        rng = streams.generator("call_bell", task.id, bed)
-        bells.append(CallBell(cum, task, rng))
-    return bells
+        cum.flags.writeable = False
+        hazards.append(cum)
+    return tuple(hazards)
