@@ -78,3 +78,22 @@ def test_the_cost_is_rostered_plus_expected_cover() -> None:
     for roster in [(0, 0, 1), (2, 3, 2), (3, 1, 3)]:
         assert bound.cost_of(roster) == pytest.approx(
             cost_per_week(build(raw, "ward.yaml", cells, roster, None)))
+
+
+def test_the_certificates_bounds_stay_within_what_a_share_or_a_count_can_be() -> None:
+    import pandas as pd
+
+    from sim.decide.certificate import _bounds
+    from sim.decide.evaluate import Verdict
+
+    rows = pd.DataFrame({"check": ["late_share_acute", "utilisation", "missed_per_week"],
+                         "value": [0.25, 0.5, 0.2], "ci_low": [0.0, 0.45, 0.0],
+                         "ci_high": [0.554, 0.55, 0.5], "target": [0.6, 0.85, 1.0],
+                         "verdict": "at_risk"})
+    bounds = _bounds(Verdict((1,), rows, 4), alpha=0.001).set_index("check")
+    # a t bound on 4 replications runs far past the edges; a share stops at 1, all at 0
+    assert bounds.loc["late_share_acute", "upper"] == 1.0
+    assert bounds.loc["late_share_acute", "lower"] == 0.0
+    assert bounds.loc["missed_per_week", "upper"] > 1.0  # a count has no upper edge
+    assert bounds.loc["missed_per_week", "lower"] == 0.0
+    assert 0.5 < bounds.loc["utilisation", "upper"] < 1.0

@@ -70,8 +70,11 @@ def _bounds(v: Verdict, alpha: float) -> pd.DataFrame:
     n = v.replications
     q = stats.t.ppf(1 - alpha, n - 1) if n >= 2 else math.inf
     se = mean.apply(lambda r: _se(r, n), axis=1) if len(mean) else pd.Series(dtype=float)
-    mean["upper"] = mean["value"] + q * se
-    mean["lower"] = mean["value"] - q * se
+    # a share lies in [0, 1] and a count per week is never negative: a t bound past
+    # either edge says no more than the edge (and a share's target is at most 1)
+    share = ~mean["check"].str.startswith("missed_per_week")
+    mean["upper"] = (mean["value"] + q * se).where(~share, lambda u: u.clip(upper=1.0))
+    mean["lower"] = (mean["value"] - q * se).clip(lower=0.0)
     return mean
 
 
