@@ -134,7 +134,7 @@ def _ppf(family: stats.rv_continuous, q: np.ndarray, shapes: tuple[float, ...], 
 
 
 def _standard_ppf(name: str, q: np.ndarray, shapes: tuple[float, ...]) -> np.ndarray | None:
-    """The standard quantiles as scipy 1.x's ``_ppf`` of the family; None if not covered."""
+    """Return the standard quantiles as scipy 1.x's ``_ppf`` of the family (None: not covered)."""
     from scipy import special
 
     if name == "lognorm" and shapes[0] > 0:
