@@ -72,7 +72,7 @@ class Duration:
         if spec is None:
             return np.full(np.shape(u), self.mean, dtype=float)
         family, shapes, loc, scale = spec
-        return _ppf(family, np.clip(u, _EPS, 1 - _EPS), shapes, loc, scale)
+        return family.ppf(np.clip(u, _EPS, 1 - _EPS), *shapes, loc=loc, scale=scale)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draw ``size`` durations from ``rng``."""
@@ -110,43 +110,9 @@ def from_uniform_shared(durations: Sequence[Duration | None], u: np.ndarray
         family, shapes, loc, scale = spec
         key = (family.name, tuple(float(x) for x in shapes))
         if key not in standard:
-            standard[key] = _ppf(family, clipped, shapes, 0.0, 1.0)
+            standard[key] = family.ppf(clipped, *shapes)
         out.append(standard[key] * scale + loc)
     return out
-
-
-def _ppf(family: stats.rv_continuous, q: np.ndarray, shapes: tuple[float, ...], loc: float,
-         scale: float) -> np.ndarray:
-    """``family.ppf(q, *shapes, loc=loc, scale=scale)`` for ``q`` strictly inside (0, 1).
-
-    scipy's generic ``ppf`` checks and masks its arguments on every call, which costs more
-    than the quantiles of a task's few hundred uniforms (a third of drawing a replication's
-    inputs). For valid parameters it computes the family's standard quantile and then
-    ``* scale + loc``; this does the same operations with the same scipy.special
-    functions, so the values are the same to the bit (tests/test_distributions.py). Other
-    families, invalid parameters or a scalar ``q`` take scipy's own path.
-    """
-    if np.ndim(q) == 1 and scale > 0 and loc == loc:
-        standard = _standard_ppf(family.name, q, shapes)
-        if standard is not None:
-            return standard * scale + loc
-    return family.ppf(q, *shapes, loc=loc, scale=scale)
-
-
-def _standard_ppf(name: str, q: np.ndarray, shapes: tuple[float, ...]) -> np.ndarray | None:
-    """Return the standard quantiles as scipy 1.x's ``_ppf`` of the family (None: not covered)."""
-    from scipy import special
-
-    if name == "lognorm" and shapes[0] > 0:
-        return np.exp(shapes[0] * special.ndtri(q))
-    if name == "gamma" and shapes[0] > 0:
-        return special.gammaincinv(shapes[0], q)
-    if name == "expon":
-        return -special.log1p(-q)
-    if name == "triang" and 0 <= shapes[0] <= 1:
-        c = shapes[0]
-        return np.where(q < c, np.sqrt(c * q), 1 - np.sqrt((1 - c) * (1 - q)))
-    return None
 
 
 def triangular(low: float, mode: float, high: float) -> Duration:
