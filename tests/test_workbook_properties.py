@@ -3,9 +3,9 @@
 The scenarios are those of ``tests/test_properties.py`` with what a ward's workbook adds:
 group and task names (Norwegian letters, a task without a name), times per staff group,
 per-group spreads, clock tasks on some day types, a description, targets per group or for
-all, a language, the full-time week, absence cover shares and their premiums. Numbers have
-at most four decimals: a workbook holds what a person types (Excel keeps 15 significant
-digits, not a float's 17).
+all, a language, every ``fte`` setting (the post size one number or per group), absence
+cover shares and their premiums. Numbers have at most four decimals: a workbook holds what
+a person types (Excel keeps 15 significant digits, not a float's 17).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from sim.io.workbook import read_workbook, write_workbook
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzæøåäöABCÆØÅ"
 WORDS = st.text(alphabet=LETTERS, min_size=1, max_size=8)
+FTE_VALUES = {"weekly_hours": [35.5, 37.5, 38.25], "night_weekly_hours": [33.6, 34.33],
+              "holiday_weeks": [0, 5, 6.2], "public_holidays": [0, 8.6, 11]}
 
 
 def _rounded(value: Any) -> Any:
@@ -65,7 +67,16 @@ def ward_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         raw["targets"] = {"max_utilisation": limit, "shift_tail": 0.2}
     if draw(st.booleans()):
         raw["language"] = draw(st.sampled_from(["nb", "sv", "en"]))
-        raw["fte"] = {"weekly_hours": 37.5}
+    fte = {key: draw(st.sampled_from(values)) for key, values in FTE_VALUES.items()
+           if draw(st.booleans())}
+    sizes = draw(st.sampled_from([None, 0.8, "per group"]))
+    if sizes == "per group":  # some groups or all; the others are full-time
+        fte["post_size"] = {g: draw(st.sampled_from([0.45, 0.8, 1])) for g in groups
+                            if draw(st.booleans())} or {groups[0]: 0.6}
+    elif sizes is not None:
+        fte["post_size"] = sizes
+    if fte:
+        raw["fte"] = fte
     share = st.sampled_from([0, 0.15, 0.3333])
     sources = ("extra_shift", "overtime", "agency")
     cover = {g: {s: draw(share) for s in sources if draw(st.booleans())}

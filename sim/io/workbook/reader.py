@@ -21,6 +21,7 @@ from sim.io.variants import apply_variant
 from sim.io.workbook.cells import Sheet, open_workbook
 from sim.io.workbook.sheets import (
     Book,
+    merge_post_sizes,
     read_absence,
     read_certifications,
     read_groups,
@@ -90,6 +91,7 @@ def read_workbook(path: str | Path) -> WorkbookScenarios:
     book = Book()
     groups = read_groups(found["groups"], vocab, book)
     read_ward(found["ward"], vocab, book)
+    merge_post_sizes(book, groups)
     if "shifts" in found:
         read_shifts(found["shifts"], vocab, book)
     if "roster" in found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sim.calendar import WEEKDAYS
@@ -49,12 +50,42 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("coverage_probability", ("targets", "coverage_probability"), "share", "0.99"),
     ("shift_tail", ("targets", "shift_tail"), "share", "0.1"),
     ("weekly_hours", ("fte", "weekly_hours"), "positive", "35.5"),
+    ("night_weekly_hours", ("fte", "night_weekly_hours"), "positive", ""),
+    ("holiday_weeks", ("fte", "holiday_weeks"), "minutes", "5"),
+    ("public_holidays", ("fte", "public_holidays"), "minutes", "8.6"),
+    ("post_size", ("fte", "post_size"), "post_size", "1"),
     ("premium_extra_shift", ("costs", "premiums", "extra_shift"), "minutes", "0"),
     ("premium_overtime", ("costs", "premiums", "overtime"), "minutes", "0.5"),
     ("premium_agency", ("costs", "premiums", "agency"), "minutes", "1"),
     ("language", ("language",), "language", ""),
 )
 DISTRIBUTIONS = ("lognormal", "gamma", "triangular", "exponential", "fixed")
+#: Settings that may instead be given per staff group, on the Grupper sheet; a mapping is
+#: not written on the Post sheet.
+PER_GROUP = ("max_utilisation", "post_size")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The numbers a setting's cell allows, for Excel's data validation (the reader checks)."""
+
+    low: float
+    high: float | None = None
+    above: bool = False  # the low end itself is not allowed
+    whole: bool = False
+
+
+#: Limits by kind, and the settings whose own range is narrower (as the scenario format has it).
+KIND_LIMITS = {"count": Limit(1, whole=True), "share": Limit(0, 1), "minutes": Limit(0),
+               "positive": Limit(0, above=True), "post_size": Limit(0, 1, above=True)}
+FIELD_LIMITS = {"weekly_hours": Limit(0, 60, above=True),
+                "night_weekly_hours": Limit(0, 60, above=True),
+                "holiday_weeks": Limit(0, 20), "public_holidays": Limit(0, 30)}
+
+
+def limit_of(key: str, kind: str) -> Limit | None:
+    """Return the numbers a setting allows (None for one that is not a number)."""
+    return FIELD_LIMITS.get(key, KIND_LIMITS.get(kind))
 
 
 def put(raw: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -89,6 +120,8 @@ def read_value(sheet: Sheet, r: int, col: int, kind: str, vocab: Vocab,
         return v.number(sheet, r, col, "a number", ge=0)
     if kind == "positive":
         return v.number(sheet, r, col, "a number", gt=0)
+    if kind == "post_size":
+        return v.post_size(sheet, r, col)
     if kind == "weekday":
         return v.word(sheet, r, col, vocab, "word", WEEKDAYS, "a weekday")
     if kind == "span":

@@ -8,6 +8,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from sim.io.workbook.cells import column_letter
+from sim.io.workbook.settings import Limit
 from sim.io.workbook.vocab import Vocab
 
 HELP_KEYS = ("intro", "tasks", "marks", "proposal", "columns", "number", "sheets", "file")
@@ -92,6 +93,27 @@ class SheetWriter:
             "error_type": "stop" if strict else "warning",
             "error_title": "wardsim",
             "error_message": ", ".join(values)[:255],
+        })
+
+    def number(self, sheet: Worksheet, first: tuple[int, int], last: tuple[int, int],
+               limit: Limit) -> None:
+        """Let the cells ``first``..``last`` (row, column) take only a number within ``limit``.
+
+        A custom formula, as Excel's decimal rule cannot leave out the low end (a post size
+        above 0, at most 1); an empty cell is allowed (it takes the default).
+        """
+        cell = f"{column_letter(first[1])}{first[0] + 1}"
+        tests = [f"ISNUMBER({cell})", f"{cell}{'>' if limit.above else '>='}{limit.low:g}"]
+        if limit.high is not None:
+            tests.append(f"{cell}<={limit.high:g}")
+        if limit.whole:
+            tests.append(f"INT({cell})={cell}")
+        key = "whole" if limit.whole else ("above" if limit.above else "at_least") \
+            if limit.high is None else ("above_to" if limit.above else "between")
+        sheet.data_validation(*first, *last, {
+            "validate": "custom", "value": f"=AND({','.join(tests)})", "ignore_blank": True,
+            "error_type": "stop", "error_title": "wardsim",
+            "error_message": self.vocab.text("limit", key, low=limit.low, high=limit.high),
         })
 
     def write_lists(self) -> None:

@@ -29,6 +29,21 @@ class Book:
     change: dict[str, Any] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     has_proposal: bool = False
+    post_sizes: dict[str, float] = field(default_factory=dict)  # Grupper's column
+
+
+def merge_post_sizes(book: Book, groups: GroupNames) -> None:
+    """Give ``fte.post_size`` per group when the Grupper sheet has any post size.
+
+    A group whose cell is empty takes the Post sheet's mean post size; without one, the
+    group is left out (the scenario format's default, full-time posts).
+    """
+    if not book.post_sizes:
+        return
+    fte = book.raw.setdefault("fte", {})
+    common = fte.get("post_size")
+    fte["post_size"] = {gid: book.post_sizes.get(gid, common) for gid in groups.ids
+                        if gid in book.post_sizes or common is not None}
 
 
 def header(sheet: Sheet, vocab: Vocab, keys: tuple[str, ...], required: tuple[str, ...]
@@ -66,10 +81,13 @@ def _group(sheet: Sheet, row: int, column: int, groups: GroupNames) -> str:
     return gid
 
 
+#: The Grupper sheet's columns, in the writer's order.
+GROUP_COLUMNS = ("id", "group_name", "nurse", "cost_per_hour", "max_utilisation", "post_size")
+
+
 def read_groups(sheet: Sheet, vocab: Vocab, book: Book) -> GroupNames:
     """Grupper: one row per staff group, broadest competence first."""
-    top, cols = header(sheet, vocab, ("id", "group_name", "nurse", "cost_per_hour",
-                                      "max_utilisation"), ())
+    top, cols = header(sheet, vocab, GROUP_COLUMNS, ())
     if "id" not in cols and "group_name" not in cols:
         sheet.fail(top, 0, f"no {vocab.text('col', 'id')!r} or "
                            f"{vocab.text('col', 'group_name')!r} column")
@@ -95,6 +113,10 @@ def read_groups(sheet: Sheet, vocab: Vocab, book: Book) -> GroupNames:
         if limit is not None:
             targets[gid] = limit
             book.cells[f"targets.max_utilisation.{gid}"] = sheet.ref(r, cols["max_utilisation"])
+        size = v.post_size(sheet, r, cols.get("post_size"))
+        if size is not None:
+            book.post_sizes[gid] = size
+            book.cells[f"fte.post_size.{gid}"] = sheet.ref(r, cols["post_size"])
         book.cells[f"groups.{gid}"] = sheet.ref(r, cols.get("id", cols.get("group_name", 0)))
         groups.append(group)
     if not groups:

@@ -67,6 +67,18 @@ def share(sheet: Sheet, row: int, col: int | None, what: str = "a share") -> flo
     return value
 
 
+def post_size(sheet: Sheet, row: int, col: int | None) -> float | None:
+    """Read a post size (stillingsstørrelse): a share of a full-time post, above 0, at most 1."""
+    value = number(sheet, row, col, "a post size")
+    if value is not None and value > 1:  # 80 is a percentage; 1.5 is no post size at all
+        hint = f" ({as_text(value)} % is {value / 100:g})" if 10 <= value <= 100 else ""
+        sheet.fail(row, col or 0, f"{as_text(value)!r} is not a post size between 0 and 1{hint}")
+    if value is not None and value <= 0:
+        sheet.fail(row, col or 0, f"{as_text(value)!r} is not allowed; a post size must be "
+                                  "above 0 (0.8 is a post of 80 %)")
+    return value
+
+
 def text(sheet: Sheet, row: int, col: int | None) -> str | None:
     """Read the cell as text (numbers without ``.0``)."""
     value = sheet.value(row, col)

@@ -20,9 +20,17 @@ from sim.io.schema_tasks import CATEGORIES, PRIORITIES, TIME_USE_CLASSES
 from sim.io.workbook.groups import GroupNames
 from sim.io.workbook.roundtrip import place_new
 from sim.io.workbook.sections import interval_names
-from sim.io.workbook.settings import DISTRIBUTIONS, FIELDS, get, show_value
+from sim.io.workbook.settings import (
+    DISTRIBUTIONS,
+    FIELDS,
+    KIND_LIMITS,
+    PER_GROUP,
+    get,
+    limit_of,
+    show_value,
+)
 from sim.io.workbook.sheet_writer import SheetWriter
-from sim.io.workbook.sheets import COVER_COLUMNS
+from sim.io.workbook.sheets import COVER_COLUMNS, GROUP_COLUMNS
 from sim.io.workbook.task_writer import columns, task_rows
 from sim.io.workbook.vocab import Vocab
 
@@ -149,10 +157,10 @@ def _ward(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None,
                "language": "language"}
     for r, (key, path, kind, default) in enumerate(FIELDS, start=1):
         value = get(base, path) if path else None
-        if key == "max_utilisation" and isinstance(value, dict):
+        if key in PER_GROUP and isinstance(value, dict):  # on the Grupper sheet
             value = None
         other = get(prop, path) if prop is not None and path else None
-        if key == "max_utilisation" and isinstance(other, dict):
+        if key in PER_GROUP and isinstance(other, dict):
             other = None
         shown = [vocab.text("field", key), show_value(kind, value, vocab),
                  show_value(kind, other, vocab) if prop is not None and other != value else None,
@@ -162,22 +170,30 @@ def _ward(out: SheetWriter, base: dict[str, Any], prop: dict[str, Any] | None,
         if kind in choices:
             for c in (1, 2):
                 out.choose(sheet, c, r, r, choices[kind])
+        limit = limit_of(key, kind)
+        if limit is not None:
+            out.number(sheet, (r, 1), (r, 2), limit)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 2, 40)
     sheet.set_column(3, 3, 20)
 
 
 def _groups(out: SheetWriter, base: dict[str, Any], vocab: Vocab, groups: GroupNames) -> None:
-    keys = ("id", "group_name", "nurse", "cost_per_hour", "max_utilisation")
-    sheet = out.sheet("groups", [vocab.text("col", k) for k in keys], freeze=(1, 0))
-    limits = (base.get("targets") or {}).get("max_utilisation")
+    """Grupper; a per-group utilisation target or post size in its column (else empty)."""
+    sheet = out.sheet("groups", [vocab.text("col", k) for k in GROUP_COLUMNS], freeze=(1, 0))
+    limits = get(base, ("targets", "max_utilisation"))
     limits = limits if isinstance(limits, dict) else {}
+    sizes = get(base, ("fte", "post_size"))
+    sizes = sizes if isinstance(sizes, dict) else {}
     for r, group in enumerate(base["groups"], start=1):
         nurse = vocab.text("word", "yes" if group.get("nurse") else "no")
         out.row(sheet, r, [group["id"], group.get("name"), nurse, group.get("cost_per_hour"),
-                           limits.get(group["id"])])
-    out.choose(sheet, 2, 1, len(base["groups"]) + EXTRA_ROWS, "yes_no")
-    for c, width in enumerate((22, 36, 12, 16, 16)):
+                           limits.get(group["id"]), sizes.get(group["id"])])
+    last = len(base["groups"]) + EXTRA_ROWS
+    out.choose(sheet, 2, 1, last, "yes_no")
+    for c, kind in ((3, "minutes"), (4, "share"), (5, "post_size")):
+        out.number(sheet, (1, c), (last, c), KIND_LIMITS[kind])
+    for c, width in enumerate((22, 36, 12, 16, 16, 18)):
         sheet.set_column(c, c, width)
 
 
