@@ -203,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     def full() -> int:
         return len(run_one(model, args.seed, 0).tasks)
 
+    def no_detail() -> int:  # issue 10's target row: KPIs, no per-task rows
+        run_one(model, args.seed, 0, detail=False)
+        return n_tasks
+
     capacity = capacities(model, streams())
     drawn = draw_arrivals(model, streams())
 
@@ -218,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     labels = ["wardsim draw_inputs + simulate", "  of which simulate on drawn inputs",
               "  of which draw_inputs", "wardsim run_one (+ frames, KPIs)",
+              "wardsim run_one, detail=False",
               "bare SimPy (draw + run)", "  of which SimPy run only", "  of which drawing arrivals"]
-    rows = timings(args.repeat, [engine, engine_run, engine_draw, full, bare, bare_run, draw_only])
+    rows = timings(args.repeat, [engine, engine_run, engine_draw, full, no_detail, bare, bare_run,
+                                  draw_only])
     bells = "left out of both" if args.no_call_bells else \
         "wardsim: finite-source call bells; bare: Poisson with the same mean rate"
     print(f"{Path(args.scenario).name}: {args.days} days, seed {args.seed}, best of "
@@ -227,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bare SimPy capacity per group (mean head count on duty): "
           f"{dict(zip(model.group_ids, capacity, strict=True))}")
     print(f"{os.cpu_count()} cores, 1-min load average before start {load_before:.2f}\n")
-    bare_cpus, bare_n = rows[4][1], rows[4][2]
+    bare_cpus, bare_n = rows[5][1], rows[5][2]
     bare_rate = bare_n / min(bare_cpus)
     print(f"{'':34} {'tasks':>6} {'wall s':>8} {'CPU s':>8} {'tasks/CPU s':>12} {'ratio':>6} "
           f"{'median':>7}")
