@@ -25,7 +25,7 @@ from sim.measure.staff_minutes import DECIMALS, _covered, staff_frame, staff_tab
 from sim.model import WardModel
 
 __all__ = ["ALL", "DECIMALS", "KPI_KEYS", "STATUS", "WAIT_BINS", "_covered", "busy_spans",
-           "break_spans", "missed_breaks", "summarise", "t_interval", "task_derived",
+           "summarise", "t_interval", "task_derived",
            "tidy_staff", "tidy_tasks", "wait_counts", "wait_histogram"]
 
 STATUS = np.array(["done", "waiting", "missed"])
@@ -133,24 +133,6 @@ def busy_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     end_a = np.minimum(np.array(end, dtype=float), log.horizon)
     return (who, np.repeat(np.array(start, dtype=float), sizes), np.repeat(end_a, sizes),
             np.repeat(np.array(kind, dtype=np.int64), sizes))
-
-
-def break_spans(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every break taken: (duty index, start, end cut at the horizon); empty without breaks."""
-    if not log.breaks:
-        empty = np.zeros(0)
-        return empty.astype(np.int64), empty, empty
-    who, start, end = (np.array(x) for x in zip(*log.breaks, strict=True))
-    return who.astype(np.int64), start.astype(float), np.minimum(end.astype(float), log.horizon)
-
-
-def missed_breaks(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every break missed: (duty index, when its window closed, its minutes)."""
-    if not log.missed_breaks:
-        empty = np.zeros(0)
-        return empty.astype(np.int64), empty, empty
-    who, at, minutes = (np.array(x) for x in zip(*log.missed_breaks, strict=True))
-    return who.astype(np.int64), at.astype(float), minutes.astype(float)
 
 
 def tidy_staff(log: EventLog, model: WardModel, replication: int = 0,
