@@ -97,6 +97,15 @@ def test_agency_share_is_drawn_against_the_two_percent_indicator(run_data):
     assert figures_cost.agency_share([costs.assign(agency=0.0)], ["x"], Messages("en")) is None
 
 
+def test_the_agency_share_puts_the_ward_after_every_group_of_every_scenario(run_data):
+    costs = cost_table(run_data.models[0])
+    fewer = costs[costs["group"] != GROUP_ID]  # a scenario without one of the groups
+    fig = figures_cost.agency_share([fewer, costs], ["today", "proposal"], Messages("en"))
+    order = list(fig.layout.xaxis.categoryarray)
+    assert order[-1] == "All groups" and GROUP_ID in order
+    assert set(order) == set(fig.data[0].x) | set(fig.data[1].x)
+
+
 def test_the_optimise_report_shows_the_chosen_roster_as_a_heat_table(optimise_pages):
     html = optimise_pages["en"]
     table = parse(html).tables["table-roster"]

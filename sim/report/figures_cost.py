@@ -71,6 +71,10 @@ def agency_share(frames: Sequence[pd.DataFrame | None], labels: Sequence[str],
         return None
     fig = go.Figure()
     top = AGENCY_INDICATOR
+    order: list[str] = []  # groups as the scenarios list them, the ward last
+    for _, frame in shown:
+        order += [esc(g) for g in _groups(frame)["group"] if esc(g) not in order]
+    order.append(msg("report.staffing.all_groups"))
     for i, (label, frame) in enumerate(shown):
         rows = pd.concat([_groups(frame), frame[frame["group"] == WARD]])
         names = [msg("report.staffing.all_groups") if g == WARD else esc(g) for g in rows["group"]]
@@ -86,5 +90,5 @@ def agency_share(frames: Sequence[pd.DataFrame | None], labels: Sequence[str],
                                     margin={"l": 10, "r": 10, "t": 50, "b": 10}))
     fig.update_yaxes(title_text=esc(msg("report.staffing.axis_share")), range=[0, top * 1.15],
                      **share_ticks(msg, top * 1.15))
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     return fig
