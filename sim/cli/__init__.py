@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import sys
 
 from sim.cli.stopping import FOLDER_EVENTS, exit_code, stop_signals, stopped_line
@@ -67,3 +68,21 @@ def main(argv: list[str] | None = None) -> int:
 def _error(text: str) -> int:
     print(f"wardsim: error: {text}", file=sys.stderr)
     return 2
+
+
+def run() -> None:
+    """Run :func:`main` as the ``wardsim`` command and exit with its code.
+
+    After a stop (exit code 129, 130 or 143) the unfinished folder is already removed and
+    the workers ended, so the process leaves at once (``os._exit``) rather than in the
+    interpreter's exit handlers: those join the process pool's manager thread, which
+    after its workers were terminated could wait on them for good (seen under load).
+    """
+    code = main()
+    if code > 128:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+

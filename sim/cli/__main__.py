@@ -1,7 +1,5 @@
 """``python -m sim.cli``: the same as the ``wardsim`` command."""
 
-import sys
+from sim.cli import run
 
-from sim.cli import main
-
-sys.exit(main())
+run()
