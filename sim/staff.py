@@ -135,6 +135,24 @@ class Staffing:
         """Whether any group has a share of its absences covered."""
         return any(any(shares) for shares in self.cover)
 
+    def present_share(self, group: int) -> float:
+        """Return the expected share of a group's rostered positions with someone on duty.
+
+        A position is empty only if its holder is absent and no source covers it.
+        """
+        return 1.0 - self.absence[group] * (1.0 - sum(self.cover_of(group)))
+
+    def certified_gap(self, group: int) -> float:
+        """Chance that a certified position has nobody holding its certifications on duty.
+
+        Its holder is absent and not covered by the ward's own staff: extra shifts and
+        overtime keep the position's certifications, agency staff hold none. Positions are
+        absent and covered independently, so with k certified the chance that none is
+        present is exactly this to the power k.
+        """
+        extra, overtime, _ = self.cover_of(group)
+        return self.absence[group] * (1.0 - extra - overtime)
+
     def cover_of(self, group: int) -> tuple[float, float, float]:
         """Return a group's (extra shift, overtime, agency) shares of absences covered."""
         return self.cover[group] if group < len(self.cover) else NO_COVER

@@ -9,6 +9,7 @@ not on duty at night.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import pandas as pd
@@ -147,6 +148,47 @@ def test_one_certified_with_absence_ten_percent_is_at_risk_three_are_not() -> No
             assert rows[0]["reason_key"] == "coverage"
             assert rows[0]["reason_args"]["certified"] == 1
             assert rows[0]["reason_args"]["absence"] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(("cover", "gap"), [
+    ({"extra_shift": 0.5, "overtime": 0.3, "agency": 0.2}, 0.02),  # own staff keep the cert
+    ({"agency": 1.0}, 0.1),                                         # agency staff hold none
+])
+def test_coverage_counts_an_absence_covered_by_own_staff_as_present(cover: dict,
+                                                                    gap: float) -> None:
+    raw = coverage_ward(1, 1)
+    raw["absence_cover"] = {"helsefagarbeider": cover}
+    model = build_model(from_dict(raw))
+    rows = [r for r in roster_checks(model, "s", Targets()) if r["check"] == "coverage"]
+    assert rows and all(r["value"] == pytest.approx(gap) for r in rows)
+    assert all(r["verdict"] == "at_risk" for r in rows)  # both above 1 - 0.99
+    assert coverage_count(model.staffing.certified_gap(1), 0.99) == 2
+
+
+def test_the_certified_gap_is_the_share_of_drawn_shifts_with_no_certified_on_duty() -> None:
+    from sim.inputs import draw_inputs
+    from sim.rng import Streams
+
+    raw = coverage_ward(1, 1, absence=0.3)
+    raw["calendar"] = {"days": 28}
+    raw["absence_cover"] = {"helsefagarbeider": {"extra_shift": 0.3, "overtime": 0.2,
+                                                 "agency": 0.3}}
+    model = build_model(from_dict(raw))
+    gap = model.staffing.certified_gap(1)
+    assert gap == pytest.approx(0.3 * 0.5)
+    empty = shifts = 0
+    for rep in range(40):
+        duties = model.staffing.duties(model.calendar, draw_inputs(model, Streams(5, rep)).absence)
+        cells: dict[tuple[int, str], bool] = {}
+        for d in duties:
+            if d.group == 1 and 0 <= d.day < 28:
+                key = (d.day, d.shift)
+                cells[key] = cells.get(key, False) or (not d.absent and "news" in d.certs)
+        shifts += len(cells)
+        empty += sum(not v for v in cells.values())
+    share, se = empty / shifts, math.sqrt(gap * (1 - gap) / shifts)
+    assert shifts == 40 * 28 * 3
+    assert abs(share - gap) < 4 * se, (share, gap, se)
 
 
 def test_coverage_count_is_the_smallest_n_with_enough_presence() -> None:

@@ -7,9 +7,10 @@ solved by ``scipy.optimize.milp``, HiGHS):
   group alone under ``strict`` dispatch; under ``glide`` the broadest k groups, who alone may
   do the tasks placed on them): the offered work of those tasks per day – expected count ×
   mean minutes (the quickest group's, × crew size) – is at most what the groups' present
-  staff may be busy: Σ heads × shift minutes × (1 − absence) × ``max_utilisation``. Call-bell
-  tasks (``repeat: after_done``) count as no work (their count depends on the queue), and
-  work that ``max_missed_per_week`` allows to be missed is taken off;
+  staff may be busy: Σ heads × shift minutes × (1 − absence × (1 − cover shares)) ×
+  ``max_utilisation`` (a covered absence puts someone on duty). Call-bell tasks
+  (``repeat: after_done``) count as no work (their count depends on the queue), and work
+  that ``max_missed_per_week`` allows to be missed is taken off;
 * **someone may do it**, per task, day type and clock minute at which it can arrive: the
   heads on duty who may take it (own group, and broader ones under ``glide``) are at least
   its crew size – the ``roster``/``crew`` checks of ``assess``, certificates counted as if
@@ -143,7 +144,7 @@ def _heads(model: WardModel, cells: list[Cell]) -> list[tuple[int, str, str, int
 def _useful(model: WardModel, targets: Targets, g: int, shift: str) -> float:
     """Minutes a day one head of group ``g`` on ``shift`` may be busy within its target."""
     minutes = MINUTES_PER_DAY if shift == CONTINUOUS else shift_hours(model, shift) * 60
-    return minutes * (1 - model.staffing.absence[g]) * \
+    return minutes * model.staffing.present_share(g) * \
         targets.max_utilisation_of(model.group_ids[g])
 
 

@@ -31,7 +31,8 @@ W at most the overlap, and at most ``max_utilisation × shift length`` over the 
 (``assess``'s utilisation is busy over on-duty-less-break minutes, so this needs the
 shifts' overtime past their end to be no longer on average than the breaks taken – true
 on the example ward, where breaks are 30 minutes and staying on is rare; say it is not,
-and use 1.0 as the utilisation). Present heads are heads × (1 − absence) on average.
+and use 1.0 as the utilisation). Present heads are heads × (1 − absence × (1 − cover))
+on average (a covered absence puts someone on duty).
 ``E[min(duration, r)]`` is a lower Riemann sum of the quantile function (never above the
 true value), with r the room left in W after the latest on-time start (arrivals in
 slices of ten minutes, each with the room at its slice's end), the quickest group's
@@ -246,7 +247,7 @@ def _capacity(model: WardModel, targets: Targets, g: int, shift: str, lo: int, h
     length = MINUTES_PER_DAY if shift == CONTINUOUS else b - a
     overlap = max(0, min(b, hi) - max(a, lo))
     u = targets.max_utilisation_of(model.group_ids[g])
-    return (1 - model.staffing.absence[g]) * min(overlap, u * length)
+    return model.staffing.present_share(g) * min(overlap, u * length)
 
 
 def coverage_rows(model: WardModel, cells: list[Cell], fixed: list, targets: Targets,
@@ -280,7 +281,7 @@ def coverage_rows(model: WardModel, cells: list[Cell], fixed: list, targets: Tar
                     mine &= ~clock_mask(span_pieces(other.start, other.end))
             if not (mine & arrive).any():
                 continue
-            absence = model.staffing.absence[g]
+            absence = model.staffing.certified_gap(g)  # as assess's coverage rule
             need = next((n for n in range(101) if none_present(absence,
                          model.staffing.certified(task.requires, g, n)) <= allowed + EPS), 101)
             i = varied.get((gid, s.name, d))

@@ -11,8 +11,11 @@ group that can arrive in the cell:
   together than it needs.
 * ``coverage`` – **at_risk** if the task needs a certification and the chance that none of
   the group's certified members on the shift is present exceeds ``1 - coverage_probability``.
-  Absence is drawn per person and shift with the group's absence rate, as the engine does, so
-  with k certified on duty that chance is exactly ``absence ** k`` (1 when k = 0).
+  Absence is drawn per person and shift with the group's absence rate, as the engine does,
+  and an absence covered by an extra shift or overtime keeps the certifications (agency
+  staff hold none), so with k certified on duty that chance is exactly ``gap ** k`` with
+  ``gap = absence × (1 − extra_shift − overtime)`` (:meth:`sim.staff.Staffing.certified_gap`;
+  1 when k = 0).
 
 Absence is ignored in the first two (they are about the plan); the simulation then shows
 what absence does.
@@ -121,7 +124,7 @@ def _coverage(model: WardModel, label: str, g: int, shift: str, day_type: str, c
               targets: Targets) -> dict[str, Any]:
     group = model.group_ids[g]
     certified = model.staffing.certified(cert, g, heads_on_duty(model, g, shift, day_type))
-    absence = model.staffing.absence[g]
+    absence = model.staffing.certified_gap(g)  # absent and not covered by own staff
     share = none_present(absence, certified)
     allowed = 1.0 - targets.coverage_probability
     verdict = "at_risk" if share > allowed + EPS else "feasible"

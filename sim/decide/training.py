@@ -104,7 +104,7 @@ def training_need(model: WardModel, label: str, targets: Targets, fte: FTE, rebu
         group = model.group_ids[g]
         absence = model.staffing.absence[g]
         task_ids = [t.id for t in model.tasks if t.requires == cert and t.group == g]
-        floor = coverage_count(absence, targets.coverage_probability)
+        floor = coverage_count(model.staffing.certified_gap(g), targets.coverage_probability)
         needed: dict[tuple[str, str], tuple[int, bool]] = {}
         top = max(h for _, _, h in cells)
         for n in range(min(floor, top), top + 1):
