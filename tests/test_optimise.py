@@ -236,3 +236,20 @@ def test_a_spent_budget_before_any_feasible_roster_is_one_line(
     err = capsys.readouterr().err.strip()
     assert code == 2 and "--budget-minutes ran out" in err and "\n" not in err
     assert not (tmp_path / "out").exists() and not (tmp_path / ".out.partial").exists()
+
+
+def test_a_process_never_reuses_the_drawn_inputs_of_another_ward() -> None:
+    import pandas as pd
+
+    from sim.decide.evaluate import build, replicate
+    from sim.experiment import run_one
+
+    plain = queue_ward({"sykepleier": (LAMBDA, 3)})
+    other = {**plain, "calendar": {**plain["calendar"], "holidays": [3]}}  # another calendar
+    cells = parse_cells(plain, ["roster.sykepleier=1:9"], ["weekday", "weekend"])
+    replicate(plain, "plain.yaml", cells, (4,), 7, 0, 1, 10, 9)  # leaves its inputs cached
+    # the same seed, replication and widest roster: once, its inputs were taken for these
+    _, _, staff, _ = replicate(other, "other.yaml", cells, (4,), 7, 0, 1, 10, 9)
+    alone = run_one(build(other, "other.yaml", cells, (4,), 10), 7, 0, 1, detail=False,
+                    by_shift=True)
+    pd.testing.assert_frame_equal(staff, alone.shift_staff)

@@ -31,7 +31,10 @@ from sim.rng import Streams
 Roster = tuple[int, ...]
 #: Checks on a mean over replications (a t interval); the others are judged as assess does.
 MEAN_CHECKS = ("utilisation", "late_share_", "missed_per_week")
-_INPUTS: dict[tuple[int, int, int], Inputs] = {}
+#: Per process (a pool worker, or this process with one worker): the inputs of the last
+#: replications and the models of the last rosters, so a search does not draw or build
+#: them again for every roster; keyed by the scenario's digest, never shared across wards.
+_INPUTS: dict[tuple, Inputs] = {}
 _KEEP_INPUTS = 64
 _MODELS: dict[tuple, WardModel] = {}
 
@@ -72,8 +75,9 @@ def replicate(raw: dict, source: str, cells: list[Cell], roster: Roster, seed: i
     ``run_one`` with ``detail=False`` counts the shift tallies from the log's arrays
     without a per-task frame (cheaper than making them here from one).
     """
-    model = _model(raw, source, cells, roster, days, digest or fingerprint(raw))
-    key = (seed, replication, max_heads)
+    digest = digest or fingerprint(raw)
+    model = _model(raw, source, cells, roster, days, digest)
+    key = (digest, days, seed, replication, max_heads)  # one draw serves every roster
     inputs = _INPUTS.get(key)
     if inputs is None:
         inputs = draw_inputs(model, Streams(seed, replication), max_heads)
