@@ -50,7 +50,7 @@ def build(raw: dict, source: str, cells: list[Cell], roster: Roster, days: int |
     return build_model(from_dict(with_roster(raw, cells, roster), source), source, days=days)
 
 
-def fingerprint(raw: dict) -> str:
+def scenario_digest(raw: dict) -> str:
     """Return a digest of a scenario mapping: which models a process may reuse."""
     return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -75,7 +75,7 @@ def replicate(raw: dict, source: str, cells: list[Cell], roster: Roster, seed: i
     ``run_one`` with ``detail=False`` counts the shift tallies from the log's arrays
     without a per-task frame (cheaper than making them here from one).
     """
-    digest = digest or fingerprint(raw)
+    digest = digest or scenario_digest(raw)
     model = _model(raw, source, cells, roster, days, digest)
     key = (digest, days, seed, replication, max_heads)  # one draw serves every roster
     inputs = _INPUTS.get(key)
@@ -176,7 +176,7 @@ class Evaluator:
     on_verdict: Callable[[Verdict, int], None] | None = None
 
     def __post_init__(self) -> None:
-        self.digest = fingerprint(self.raw)
+        self.digest = scenario_digest(self.raw)
 
     @property
     def max_heads(self) -> int:
