@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import MINUTES_PER_DAY
-from sim.measure.grouping import first_seen
 from sim.measure.log_columns import LogColumns
 from sim.model import WardModel
 
@@ -72,6 +71,40 @@ def _kahan_rows(values: np.ndarray, row: np.ndarray, n_rows: int) -> np.ndarray:
     return total
 
 
+def _covered_per(owner: np.ndarray, n: int, starts: np.ndarray, ends: np.ndarray,
+                 points: np.ndarray) -> np.ndarray:
+    """Array (n, points): :func:`_covered` of each owner's spans (``owner`` in 0..n-1), at once.
+
+    Every owner's spans are sorted and cumulated on their own, as :func:`_covered` does one
+    owner at a time, so the numbers are the same bit for bit; an owner without spans has 0.
+    """
+    count = np.bincount(owner, minlength=n)
+    if not owner.size:
+        return np.zeros((n, points.size))
+    unique, at = np.unique(points, return_inverse=True)
+    # owner p's cumulative sums (from 0) sit at base[p] .. base[p] + count[p]
+    base = np.cumsum(count + 1) - (count + 1)
+    bounds = np.concatenate(([0], np.cumsum(count))).tolist()
+    row = base[:, None]
+    key = owner.astype(np.int16 if n < 2**15 else np.int64)  # a small int key sorts by radix
+    out = None
+    for values in (starts, ends):
+        order = np.argsort(values, kind="stable")
+        order = order[np.argsort(key[order], kind="stable")]
+        v, o = values[order], owner[order]
+        cum = np.zeros(base[-1] + count[-1] + 1)
+        for p in np.flatnonzero(count).tolist():
+            np.cumsum(v[bounds[p]:bounds[p + 1]], out=cum[base[p] + 1:base[p] + count[p] + 1])
+        # how many of an owner's values are <= each point (searchsorted side="right")
+        below = np.bincount(o * (unique.size + 1) + np.searchsorted(unique, v, side="left"),
+                            minlength=n * (unique.size + 1)).reshape(n, -1)
+        k = np.cumsum(below, axis=1)[:, at]
+        part = points * k - cum[row + k]
+        out = part if out is None else out - part
+    out[count == 0] = 0.0
+    return out
+
+
 def staff_table(cols: LogColumns, model: WardModel,
                 warmup_days: int = 0) -> dict[str, np.ndarray] | None:
     """Return the columns of :func:`~sim.measure.tidy.tidy_staff` as arrays (None: nobody)."""
@@ -84,39 +117,41 @@ def staff_table(cols: LogColumns, model: WardModel,
     day, day_type, interval, w0, w1 = windows(model)
     who_r, rstart, rend = cols.breaks
     who_m, missed_at, missed_minutes = cols.missed
-    if who_m.size:  # the (day, interval) piece each window closed in: the pieces tile the horizon
-        order = np.argsort(w0, kind="stable")
-        missed_in = order[np.searchsorted(w0[order], missed_at, side="right") - 1]
-
-    def measure(mask_starts: np.ndarray, mask_ends: np.ndarray) -> np.ndarray:
-        if mask_starts.size == 0:
-            return np.zeros(w0.size)
-        return _covered(mask_starts, mask_ends, w1) - _covered(mask_starts, mask_ends, w0)
-
     pairs = sorted({(g, s) for g, s in zip(dg.tolist(), dshift.tolist(), strict=True)})
     if not pairs:
         return None
-    values = np.zeros((len(pairs), len(MEASURES), w0.size))
-    for p, (group, shift) in enumerate(pairs):
-        sel = (dg == group) & (dshift == shift)
-        present = sel & ~absent
-        busy_sel = sel[who_a] if who_a.size else np.zeros(0, bool)
-        late = present & (dend > dplanned)
-        other_sel = busy_sel & other_a
-        v = values[p]
-        v[0] = measure(dstart[present], dend[present])
-        v[1] = measure(bstart_a[busy_sel], bend_a[busy_sel])
-        v[2] = measure(bstart_a[other_sel], bend_a[other_sel])
-        v[3] = measure(dplanned[late], dend[late])
-        v[4] = measure(dstart[sel & absent], dplanned[sel & absent])
-        if who_r.size:
-            v[5] = measure(rstart[sel[who_r]], rend[sel[who_r]])
-        if who_m.size:
-            mine = sel[who_m]
-            v[6] = np.bincount(missed_in[mine], minlength=w0.size)
-            v[7] = np.bincount(missed_in[mine], missed_minutes[mine], minlength=w0.size)
+    # every duty's (group, shift) pair; the spans of each measure are measured per pair at once
+    number = {pair: i for i, pair in enumerate(pairs)}
+    pair_of = np.array([number[k] for k in zip(dg.tolist(), dshift.tolist(), strict=True)],
+                       dtype=np.int64)
+    n, size = len(pairs), w0.size
+    points = np.concatenate((w0, w1))
+    present = ~absent
+    late = present & (dend > dplanned)
+    busy_pair = pair_of[who_a]
+    spans = [(pair_of[present], dstart[present], dend[present]),
+             (busy_pair, bstart_a, bend_a),
+             (busy_pair[other_a], bstart_a[other_a], bend_a[other_a]),
+             (pair_of[late], dplanned[late], dend[late]),
+             (pair_of[absent], dstart[absent], dplanned[absent]),
+             (pair_of[who_r], rstart, rend)]
+    owner = np.concatenate([m * n + o for m, (o, _, _) in enumerate(spans)])
+    covered = _covered_per(owner, len(spans) * n, np.concatenate([a for _, a, _ in spans]),
+                           np.concatenate([b for _, _, b in spans]), points)
+    values = np.zeros((n, len(MEASURES), size))
+    measured = (covered[:, size:] - covered[:, :size]).reshape(len(spans), n, size)
+    values[:, :len(spans)] = measured.transpose(1, 0, 2)
+    if who_m.size:  # the (day, interval) piece each window closed in: the pieces tile the horizon
+        order = np.argsort(w0, kind="stable")
+        missed_in = order[np.searchsorted(w0[order], missed_at, side="right") - 1]
+        cell = pair_of[who_m] * size + missed_in
+        values[:, 6] = np.bincount(cell, minlength=n * size).reshape(n, size)
+        values[:, 7] = np.bincount(cell, missed_minutes, minlength=n * size).reshape(n, size)
     # the pieces of one (day, interval) become one row, as groupby(sort=False).sum() did
-    row, n_rows = first_seen(day, interval)
+    number = {}
+    row = np.array([number.setdefault(k, len(number))
+                    for k in zip(day.tolist(), interval.tolist(), strict=True)], dtype=np.int64)
+    n_rows = len(number)
     head = np.zeros(n_rows, dtype=np.int64)
     head[row[::-1]] = np.arange(row.size)[::-1]
     merged = _kahan_rows(values.reshape(-1, w0.size), row, n_rows)
