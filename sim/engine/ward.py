@@ -44,7 +44,7 @@ import simpy
 from simpy.events import Event
 
 from sim.engine.break_rules import BreakRules
-from sim.engine.dispatch import Member, match, match_one
+from sim.engine.dispatch import Job, Member, match, match_one
 from sim.engine.eventlog import WAITING, EventLog
 from sim.engine.work import Timer, WorkSources
 from sim.inputs import Inputs
@@ -65,6 +65,12 @@ class _Ward(WorkSources):
         self.on_duty: list[Member] = []
         #: The dispatch requested at this instant (bound when requested), or None.
         self.pending: Callable[[float], None] | None = None
+        #: True when a dispatch now would start nothing and keep nobody (the last request
+        #: found so and nothing changed since); then a task arriving as the instant's last
+        #: event may start at once (:meth:`_arrived`). False when not known.
+        self.settled = False
+        #: Whether a task arriving never goes to a broader group at once (glide_after > 0).
+        self.waits_on_arrival = not (self.broader and model.dispatch.glide_after <= 0)
 
     def start(self) -> None:
         """Start the call bells, the open arrivals and the roster."""
@@ -109,8 +115,53 @@ class _Ward(WorkSources):
             return
         if self._could_start():
             self.pending = self._dispatch
-        elif self.new_jobs:
-            self._arm()
+            self.settled = False
+        else:
+            self.settled = True
+            if self.new_jobs:
+                self._arm()
+
+    def _arrived(self, job: Job, last: bool) -> None:
+        """Queue ``job``, just arrived, and ask for a dispatch, or do what one would do.
+
+        When the ward is settled (a dispatch before the job came would start nothing and
+        keep nobody) the outcome is known without one. If nobody free of the job's own
+        group may do it, and no broader group may take a task as it arrives, it only
+        waits (its timers set at once). If someone may, the job needs one person and it
+        arrived as the instant's ``last`` state change (no other event left at this
+        instant), the dispatch would start this job alone, with the member
+        :func:`~sim.engine.dispatch.match` picks (longest idle, then staff order), and
+        nobody else (fewer free members start no more); it starts at once. Either way the
+        ward stays settled.
+        """
+        queue = self.queue
+        if self.pending is None:
+            if not self.settled and self._could_start():  # one more job: still true
+                queue.add(job)
+                self.new_jobs.append(job)
+                self.pending = self._dispatch
+                return
+            self.settled = True
+            task = job.task
+            group, needs = task.group, task.requires
+            best = None
+            for m in self.idle:  # match's _best_one for the own group, inlined
+                if m.group == group and (needs is None or needs in m.certs) and (
+                        best is None or m.idle_since < best.idle_since
+                        or (m.idle_since == best.idle_since and m.index < best.index)):
+                    best = m
+            if best is None:
+                if self.waits_on_arrival:
+                    queue.add(job)
+                    self.new_jobs.append(job)
+                    self._arm()
+                    return
+            elif last and task.staff == 1 and self.env.peek() > self.env.now:
+                self._start(job, [best], self.env.now)
+                return
+        queue.add(job)
+        self.new_jobs.append(job)
+        self._request()
 
     def _could_start(self) -> bool:
         """Test, cheaply and conservatively, whether a dispatch now might start something."""
@@ -132,7 +183,8 @@ class _Ward(WorkSources):
     def _dispatch(self, now: float) -> None:
         """Start what this instant allows (``now``, the run loop's time, is ``env.now``)."""
         self.pending = None
-        env, log, queue, idle = self.env, self.log, self.queue, self.idle
+        self.settled = False  # a crew or a shift report may keep someone free
+        queue, idle = self.queue, self.idle
         # only who may take a waiting task: of a group with one, or broader than a group
         # with one that may glide (the others change nothing in match, and would make it
         # read every priority to the end)
@@ -150,24 +202,30 @@ class _Ward(WorkSources):
             free = [m for m in idle if counts[m.group] or m.group < reach]
             assignments = (match(queue.buckets, free, now, self.policy, self.on_duty)
                            if free else ())
-        remove = queue.remove
+        remove, start = queue.remove, self._start
         for job, crew in assignments:
             remove(job)
-            duration = job.duration
-            if job.by_group is not None:  # the crew's first member's group's own time
-                own = job.by_group[crew[0].group]
-                if own is not None:
-                    duration = float(own[job.draw])
-            end = now + duration
-            job.start = now
-            job.crew = (crew[0].index,) if len(crew) == 1 else tuple([m.index for m in crew])
-            for m in crew:
-                m.busy, m.free_at = True, end
-                idle.remove(m)
-            log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end, job.crew))
-            Timer(env, duration, self._done, (job, crew))
+            start(job, crew, now)
         if self.new_jobs:
             self._arm()
+
+    def _start(self, job: Job, crew: list[Member], now: float) -> None:
+        """Start ``job`` with ``crew`` at ``now`` (out of the queue already, or never in it)."""
+        duration = job.duration
+        if job.by_group is not None:  # the crew's first member's group's own time
+            own = job.by_group[crew[0].group]
+            if own is not None:
+                duration = float(own[job.draw])
+        end = now + duration
+        job.start = now
+        job.crew = (crew[0].index,) if len(crew) == 1 else tuple([m.index for m in crew])
+        idle = self.idle
+        for m in crew:
+            m.busy, m.free_at = True, end
+            idle.remove(m)
+        self.log.started.append((job.seq, job.task.index, job.bed, job.arrival, now, end,
+                                 job.crew))
+        Timer(self.env, duration, self._done, (job, crew))
 
     def _done(self, event: Event) -> None:
         """Free the crew of a finished job (the event's value: job, crew)."""

@@ -58,6 +58,10 @@ class WorkSources:
         """Ask for this instant's dispatch (the ward's)."""
         raise NotImplementedError
 
+    def _arrived(self, job: Job, last: bool) -> None:
+        """Queue a task just arrived, or start it (the ward's); ``last``: no other arrives now."""
+        raise NotImplementedError
+
     def start_work(self) -> None:
         """Start the call bells and the open arrivals."""
         for task_index, bed, bell in self.inputs.bells:
@@ -78,7 +82,6 @@ class WorkSources:
         times, kinds, durations = arrivals.times, arrivals.kinds, arrivals.durations
         by_group, draws = arrivals.columns, arrivals.draws
         env, tasks, n = self.env, self.model.tasks, len(times)
-        queue, new_jobs = self.queue, self.new_jobs
         i = 0
 
         def arrive(_event: Event | None = None) -> None:
@@ -90,10 +93,8 @@ class WorkSources:
                 if by_group is not None and kind in by_group:
                     job.by_group, job.draw = by_group[kind], draws[i]
                 self.seq += 1
-                queue.add(job)
-                new_jobs.append(job)
-                self._request()
                 i += 1
+                self._arrived(job, i == n or times[i] > now)
             if i < n:  # the same event again: it has fired, and SimPy only needs it queued
                 clock.callbacks = [arrive]
                 env.schedule(clock, NORMAL, times[i] - now)
@@ -120,9 +121,7 @@ class WorkSources:
         if by_group is not None:
             job.by_group, job.draw = by_group, draw
         self.seq += 1
-        self.queue.add(job)
-        self.new_jobs.append(job)
-        self._request()
+        self._arrived(job, True)
 
     def _arm(self) -> None:
         """Set the glide and drop timers of the tasks that arrived and did not start at once.
