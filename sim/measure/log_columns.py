@@ -91,9 +91,10 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
         seq = kind = arrival = start = end = crews = ()
     sizes = np.fromiter(map(len, crews), dtype=np.int64, count=len(crews))
     who = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
-    start_a = np.array(start, dtype=float)
-    end_a = np.array(end, dtype=float)
-    kind_a = np.array(kind, dtype=np.int64)
+    n = len(crews)
+    start_a = np.fromiter(start, dtype=float, count=n)
+    end_a = np.fromiter(end, dtype=float, count=n)
+    kind_a = np.fromiter(kind, dtype=np.int64, count=n)
     busy = (who, np.repeat(start_a, sizes), np.repeat(np.minimum(end_a, horizon), sizes),
             np.repeat(kind_a, sizes))
     owner = np.repeat(np.arange(len(crews)), sizes)
@@ -110,12 +111,13 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
     ustop = np.where(ustatus_a == MISSED, np.array(udrop, dtype=float), horizon)
     n_u = len(unstarted)
     nan = np.full(n_u, np.nan)
-    seq_a = np.concatenate((np.array(seq, dtype=np.int64), np.array(useq, dtype=np.int64)))
-    order = np.argsort(seq_a, kind="stable")
+    seq_a = np.concatenate((np.fromiter(seq, dtype=np.int64, count=n),
+                            np.array(useq, dtype=np.int64)))
+    order = np.argsort(seq_a)  # seq numbers are unique: any sort gives the one order
     tasks = TaskColumns(
         seq=seq_a[order],
         kind=np.concatenate((kind_a, np.array(ukind, dtype=np.int64)))[order],
-        arrival=np.concatenate((np.array(arrival, dtype=float),
+        arrival=np.concatenate((np.fromiter(arrival, dtype=float, count=n),
                                 np.array(uarrival, dtype=float)))[order],
         start=np.concatenate((start_a, nan))[order],
         end=np.concatenate((end_a, nan))[order],
