@@ -34,7 +34,8 @@ class Groups:
 
     def __init__(self, codes: np.ndarray, n: int) -> None:
         self.codes, self.n = codes, n
-        self.order = np.argsort(codes, kind="stable")
+        # a stable sort is one permutation whatever the algorithm; small ints sort by radix
+        self.order = np.argsort(small_codes(codes, n), kind="stable")
         self.bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n))))
 
     @classmethod
@@ -58,6 +59,11 @@ class Groups:
     def rows(self, i: int) -> np.ndarray:
         """Row indices of group ``i`` in row order."""
         return self.order[self.bounds[i]:self.bounds[i + 1]]
+
+
+def small_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """``codes`` (0..n-1) as int16 if they fit, which numpy's stable sort orders by radix."""
+    return codes.astype(np.int16) if n <= np.iinfo(np.int16).max else codes
 
 
 def kahan_sums(codes: np.ndarray, n: int, *columns: np.ndarray) -> np.ndarray:
@@ -94,3 +100,42 @@ def _pandas_group_sum() -> Callable[..., None] | None:
     want = pd.DataFrame(values).groupby(codes).sum().to_numpy()
     return group_sum if np.array_equal(out, want) else None
 
+
+
+def grouped(values: np.ndarray, codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return group 0's values, then group 1's, ..., each ascending; and each group's count."""
+    order = np.argsort(small_codes(codes, n), kind="stable")
+    count = np.bincount(codes, minlength=n)
+    values = values[order]
+    bounds = np.cumsum(count).tolist()
+    for a, b in zip([0, *bounds[:-1]], bounds, strict=True):
+        if b - a > 1:
+            values[a:b].sort()
+    return values, count
+
+
+def run_quantiles(values: np.ndarray, count: np.ndarray, q: tuple[float, ...]) -> np.ndarray:
+    """Array (len(count), q): ``np.quantile`` of every run of ``values`` (NaN for an empty run).
+
+    ``values`` holds runs of ``count`` values one after another, each ascending (as
+    :func:`grouped` gives). One ``np.quantile`` call per run costs far more than its
+    arithmetic. The default ('linear') quantile of m sorted values lies between the order
+    statistics ``floor((m - 1) q)`` and the next, at the fraction; and that is what
+    ``np.quantile`` gives for the two-point sample of those two values at that fraction. So
+    numpy interpolates every run at once: column k of a (2, K) sample at fraction k is the
+    diagonal of one ``np.quantile`` call.
+    """
+    out = np.full((len(count), len(q)), np.nan)
+    have = np.flatnonzero(count)
+    if not have.size:
+        return out
+    m = count[have][:, None]
+    at = (m - 1) * np.array(q, dtype=float)
+    low = np.floor(at)
+    fraction = (at - low).ravel()
+    low = np.minimum(low.astype(np.int64), m - 1)
+    high = np.minimum(low + 1, m - 1)
+    start = (np.cumsum(count) - count)[have][:, None]
+    pairs = np.stack([values[start + low].ravel(), values[start + high].ravel()])
+    out[have] = np.diagonal(np.quantile(pairs, fraction, axis=0)).reshape(-1, len(q))
+    return out

@@ -23,13 +23,41 @@ import pandas as pd
 
 from sim.engine.eventlog import WAITING
 from sim.io.schema_tasks import DEFAULT_TIME_USE, TIME_USE_CLASSES
-from sim.measure.grouping import Groups, kahan_sums
+from sim.measure.grouping import Groups, grouped, kahan_sums, run_quantiles
 from sim.measure.log_columns import LogColumns
 from sim.measure.tidy import ALL, KPI_KEYS
 from sim.model import WardModel
 
 Columns = dict[str, np.ndarray]
 Add = Callable[..., None]
+#: Per group of tasks, the task KPIs in this row order.
+TASK_KPIS = ("tasks_per_week", "wait_p50", "wait_p90", "late_share", "late_per_week",
+             "missed_share", "missed_per_week", "waiting_at_end")
+
+
+class KpiRows:
+    """KPI rows in the order added: one by one (calling it, the ``add`` of ``extra``) or many.
+
+    Kept as the frame's columns, so a block of rows made from arrays is appended as lists.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {k: [] for k in [*KPI_KEYS, "value"]}
+
+    def __call__(self, kpi: str, group: str, value: float, category: str = "",
+                 shift: str = ALL, day_type: str = ALL, interval: str = ALL) -> None:
+        """Append one row."""
+        for name, x in zip(self.columns, (kpi, group, category, shift, day_type, interval,
+                                          float(value)), strict=True):
+            self.columns[name].append(x)
+
+    def many(self, n: int, value: np.ndarray, **keys: str | list[str]) -> None:
+        """Append ``n`` rows; a key given as one string holds it in every row."""
+        defaults = {"category": "", "shift": ALL, "day_type": ALL, "interval": ALL}
+        for name in KPI_KEYS:
+            x = keys.get(name, defaults.get(name))
+            self.columns[name] += [x] * n if isinstance(x, str) else x
+        self.columns["value"] += value.tolist()
 
 
 @dataclass(frozen=True)
@@ -116,11 +144,7 @@ def kpi_columns(tasks: TaskTable | None, staff: Columns | None, model: WardModel
     ``extra`` is called as ``f(add, weeks)`` after the built-in rows to add its own.
     """
     weeks = max(model.calendar.days - warmup_days, 1e-9) / 7.0
-    rows: list[tuple] = []
-
-    def add(kpi: str, group: str, value: float, category: str = "", shift: str = ALL,
-            day_type: str = ALL, interval: str = ALL) -> None:
-        rows.append((kpi, group, category, shift, day_type, interval, float(value)))
+    add = KpiRows()
 
     st = None
     if staff is not None:
@@ -135,8 +159,7 @@ def kpi_columns(tasks: TaskTable | None, staff: Columns | None, model: WardModel
         _task_kpis(tasks, st, model, nurses, weeks, add)
     for more in extra:
         more(add, weeks)
-    columns = dict(zip([*KPI_KEYS, "value"], map(list, zip(*rows, strict=True)), strict=True)) \
-        if rows else {k: [] for k in [*KPI_KEYS, "value"]}
+    columns = add.columns
     if hours is not None:
         for name, values in _hour_kpis(hours, model).items():
             columns[name] = columns[name] + values
@@ -251,28 +274,35 @@ def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[
                 add("nurse_time_share", "nurses", by_class[i] / on_duty, category=cls)
     if not tk.any():
         return
-    wait, late, missed, waiting = t.wait[tk], t.late[tk], t.missed[tk], t.waiting[tk]
-    parts = [(Groups.of(t.group[tk]), t.group_labels[t.group[tk]], None),
-             (Groups.of(category), None, t.category_labels[category])]
-    everyone = Groups(np.zeros(len(wait), dtype=np.int64), 1)
-    for g, groups, categories in [*parts, (everyone, None, None)]:
-        counts = np.stack([np.bincount(g.codes, weights=x, minlength=g.n)
-                           for x in (late, missed, waiting)])
-        for j, i in enumerate(g.first().tolist()):
-            group = groups[i] if groups is not None else ("" if categories is not None else ALL)
-            cat = categories[i] if categories is not None else ("" if groups is not None else ALL)
-            waits = wait[g.rows(j)]
-            waits = waits[~np.isnan(waits)]
-            n = int(g.bounds[j + 1] - g.bounds[j])
-            p50, p90 = np.quantile(waits, [0.5, 0.9]) if len(waits) else (np.nan, np.nan)
-            n_late, n_missed, n_waiting = counts[:, j]
-            for kpi, value in (
-                ("tasks_per_week", n / weeks), ("wait_p50", p50), ("wait_p90", p90),
-                ("late_share", n_late / n), ("late_per_week", n_late / weeks),
-                ("missed_share", n_missed / n), ("missed_per_week", n_missed / weeks),
-                ("waiting_at_end", n_waiting),
-            ):
-                add(kpi, group, value, category=cat)
+    # by placed group, by category and for all tasks: codes 0..G-1, G..G+C-1 and G+C
+    n_g, n_c = len(t.group_labels), len(t.category_labels)
+    group, wait = t.group[tk], t.wait[tk]
+    cell = group * n_c + category
+    counts = [np.bincount(cell, weights=x, minlength=n_g * n_c).reshape(n_g, n_c)
+              for x in (None, t.late[tk], t.missed[tk], t.waiting[tk])]
+    # counts are whole numbers: any order of summing them gives the same
+    n, n_late, n_missed, n_waiting = (np.concatenate((c.sum(axis=1), c.sum(axis=0), [c.sum()]))
+                                      for c in counts)
+    # in order of first appearance within each grouping, as groupby(sort=False)
+    first = np.zeros(n_g + n_c + 1, dtype=np.int64)
+    first[group[::-1]] = np.arange(group.size)[::-1]
+    first[n_g + category[::-1]] = np.arange(group.size)[::-1] + group.size
+    first[-1] = 2 * group.size
+    seen = np.flatnonzero(n)
+    seen = seen[np.argsort(first[seen])]
+    valid = ~np.isnan(wait)
+    runs = [grouped(wait[valid], group[valid], n_g), grouped(wait[valid], category[valid], n_c),
+            (np.sort(wait[valid]), np.array([valid.sum()]))]
+    p50, p90 = run_quantiles(np.concatenate([v for v, _ in runs]),
+                             np.concatenate([c for _, c in runs]), (0.5, 0.9))[seen].T
+    size, n_late, n_missed, n_waiting = n[seen], n_late[seen], n_missed[seen], n_waiting[seen]
+    values = np.column_stack((size / weeks, p50, p90, n_late / size, n_late / weeks,
+                              n_missed / size, n_missed / weeks, n_waiting)).ravel()
+    group_of = np.concatenate((t.group_labels, [""] * n_c, [ALL])).astype(object)
+    category_of = np.concatenate(([""] * n_g, t.category_labels, [ALL])).astype(object)
+    k = len(TASK_KPIS)
+    add.many(values.size, values, kpi=list(TASK_KPIS) * seen.size,
+             group=group_of[seen].repeat(k).tolist(), category=category_of[seen].repeat(k).tolist())
 
 
 def _hour_kpis(hours: Columns, model: WardModel) -> dict[str, list]:

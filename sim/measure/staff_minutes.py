@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import MINUTES_PER_DAY
+from sim.measure.grouping import small_codes
 from sim.measure.log_columns import LogColumns
 from sim.model import WardModel
 
@@ -86,10 +87,10 @@ def _covered_per(owner: np.ndarray, n: int, starts: np.ndarray, ends: np.ndarray
     base = np.cumsum(count + 1) - (count + 1)
     bounds = np.concatenate(([0], np.cumsum(count))).tolist()
     row = base[:, None]
-    key = owner.astype(np.int16 if n < 2**15 else np.int64)  # a small int key sorts by radix
+    key = small_codes(owner, n)
     out = None
     for values in (starts, ends):
-        order = np.argsort(values, kind="stable")
+        order = np.argsort(values)  # equal values are equal: their order does not matter
         order = order[np.argsort(key[order], kind="stable")]
         v, o = values[order], owner[order]
         cum = np.zeros(base[-1] + count[-1] + 1)
