@@ -54,6 +54,8 @@ class WorkSources:
         # per (task index, bed): the bed's call bell and how many requests it has made
         self.bells: dict[tuple[int, int], list] = {}
 
+    settled: bool  # the ward's: a dispatch now would start nothing and keep nobody
+
     def _request(self) -> None:
         """Ask for this instant's dispatch (the ward's)."""
         raise NotImplementedError
@@ -131,19 +133,34 @@ class WorkSources:
         its twins would ask at the same state, drops in between asking themselves).
         """
         env, timers = self.env, self.timers
-        woken = False
+        gliding: list[Job] | None = None  # the tasks the glide timer is for
         for job in self.new_jobs:
             if job.start is not None:
                 continue
             wake, drop = timers[job.task.index]
-            if wake is not None and not woken:  # when a broader group may first take it
-                Timer(env, wake, self._wake)
-                woken = True
+            if wake is not None:  # when a broader group may first take it
+                if gliding is None:
+                    gliding = [job]
+                    Timer(env, wake, self._wake, gliding)
+                else:
+                    gliding.append(job)
             if drop is not None:
                 Timer(env, drop, self._drop, job)
         self.new_jobs.clear()
 
-    def _wake(self, _event: Event) -> None:
+    def _wake(self, event: Event) -> None:
+        """Ask for a dispatch: the timer's tasks may glide now.
+
+        Not if they have all started and the ward is settled (a dispatch would start
+        nothing and keep nobody, and only time has passed since it was found so: every
+        other task's glide came with its own timer, before or now).
+        """
+        if self.settled:
+            for job in event._value:
+                if job.start is None:
+                    break
+            else:
+                return
         self._request()
 
     def _drop(self, event: Event) -> None:
