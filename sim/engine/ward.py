@@ -54,6 +54,8 @@ from sim.model import WardModel
 class _Ward(WorkSources):
     """The staff on duty of one replication and the dispatch; the work is :class:`WorkSources`."""
 
+    due: list[Member] | tuple[()] = ()  # whose break is due (none: see _BreakWard)
+
     def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
         super().__init__(env, model, inputs)
         self.policy = model.dispatch
@@ -228,9 +230,18 @@ class _Ward(WorkSources):
         Timer(self.env, duration, self._done, (job, crew))
 
     def _done(self, event: Event) -> None:
-        """Free the crew of a finished job (the event's value: job, crew)."""
+        """Free the crew of a finished job (the event's value: job, crew).
+
+        If the ward was settled, one member is freed, her break is not due and nothing
+        else happens at this instant, the dispatch would match her alone (the others
+        free could start nothing before, and she joins no crew of theirs: she would
+        have had to be free of the same group with it waiting, or they able to glide
+        to it): :func:`~sim.engine.dispatch.match_one` is run at once, and if it starts
+        her on a task the ward stays settled.
+        """
         job, crew = event._value
         now = self.env.now
+        settled = self.settled
         for m in crew:
             m.busy = False
             if now >= m.off_at:
@@ -240,6 +251,18 @@ class _Ward(WorkSources):
                 self.idle.append(m)
         if job.task.after_done:
             self._ring(job.task.index, job.bed, now)
+        if settled and len(crew) == 1 and self.env.peek() > now:
+            member = crew[0]
+            if member.off_at <= now:
+                return  # she left: nothing else changed
+            if member not in self.due:
+                assignments = match_one(self.queue.buckets, member, now, self.policy,
+                                        self.on_duty)
+                if assignments:
+                    (job, crew), = assignments
+                    self.queue.remove(job)
+                    self._start(job, crew, now)
+                    return
         self._request()
 
     def _leave(self, member: Member) -> None:
