@@ -19,14 +19,37 @@ import pandas as pd
 
 
 def first_seen(*keys: np.ndarray) -> tuple[np.ndarray, int]:
-    """Group code of every row, groups numbered by first appearance of their key tuple."""
-    codes, uniques = pd.factorize(keys[0])
-    n = len(uniques)
+    """Group code of every row, groups numbered by first appearance of their key tuple.
+
+    Keys that are already small non-negative integer codes are combined without hashing.
+    """
+    codes, n = _coded(keys[0])
     for key in keys[1:]:
-        more, uniques = pd.factorize(key)
-        codes, combined = pd.factorize(codes * len(uniques) + more)
-        n = len(combined)
-    return codes.astype(np.int64), n
+        more, m = _coded(key)
+        if codes.size and n * m <= 4 * codes.size + 1024:
+            codes, n = renumbered(codes * m + more, n * m)
+        else:
+            codes, combined = pd.factorize(codes * m + more)
+            codes, n = codes.astype(np.int64), len(combined)
+    return codes, n
+
+
+def _coded(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes 0..n-1 of a key in order of first appearance (pandas' factorize numbering)."""
+    if key.dtype.kind in "iu" and key.size and 0 <= key.min() and key.max() < 4 * key.size + 1024:
+        return renumbered(key.astype(np.int64), int(key.max()) + 1)
+    codes, uniques = pd.factorize(key)
+    return codes.astype(np.int64), len(uniques)
+
+
+def renumbered(codes: np.ndarray, n: int) -> tuple[np.ndarray, int]:
+    """Codes (0..n-1) renumbered by first appearance, and how many of them appear."""
+    first = np.full(n, codes.size)
+    np.minimum.at(first, codes, np.arange(codes.size))
+    seen = np.flatnonzero(first < codes.size)
+    rank = np.zeros(n, dtype=np.int64)
+    rank[seen[np.argsort(first[seen])]] = np.arange(seen.size)
+    return rank[codes], seen.size
 
 
 class Groups:

@@ -184,30 +184,30 @@ def _ratios(sums: np.ndarray, with_break: bool) -> list[float]:
 
 
 def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
-                warmup_days: int, add: Add) -> None:
-    group, shift, day_type, interval = st["group"], st["shift"], st["day_type"], st["interval"]
+                warmup_days: int, add: KpiRows) -> None:
+    group, shift, day_type = st["group"], st["shift"], st["day_type"]
+    # each key is coded once (pandas' factorize numbering), its groupings combine the codes
+    code = {k: pd.factorize(st[k])[0] for k in ("group", "shift", "day_type", "interval")}
     with_break = "break_minutes" in st
     ratio = [st["busy_minutes"], st["on_duty_minutes"]] + \
         ([st["break_minutes"]] if with_break else [])
-    g = Groups.of(group, shift, day_type)
-    for i, value in zip(g.first().tolist(), _ratios(g.sums(*ratio), with_break), strict=True):
-        add("utilisation", group[i], value, shift=shift[i], day_type=day_type[i])
-    g = Groups.of(group, interval, day_type)
-    for i, value in zip(g.first().tolist(), _ratios(g.sums(*ratio), with_break), strict=True):
-        add("utilisation", group[i], value, day_type=day_type[i], interval=interval[i])
-    g = Groups.of(group)
+    for keys in (("group", "shift", "day_type"), ("group", "interval", "day_type")):
+        g = Groups.of(*(code[k] for k in keys))
+        first = g.first()
+        add.many(g.n, np.array(_ratios(g.sums(*ratio), with_break)), kpi="utilisation",
+                 **{k: st[k][first].tolist() for k in keys})
+    g = Groups.of(code["group"])
     sums = g.sums(*ratio, st["overtime_minutes"], st["other_group_minutes"],
                   st["absent_minutes"])
     n = len(ratio)
-    for j, (i, value) in enumerate(zip(g.first().tolist(), _ratios(sums, with_break),
-                                       strict=True)):
-        add("utilisation", group[i], value)
-        add("overtime_hours_per_week", group[i], sums[n, j] / 60 / weeks)
-        add("other_group_hours_per_week", group[i], sums[n + 1, j] / 60 / weeks)
-        add("absent_hours_per_week", group[i], sums[n + 2, j] / 60 / weeks)
+    per_group = np.column_stack((_ratios(sums, with_break), sums[n] / 60 / weeks,
+                                 sums[n + 1] / 60 / weeks, sums[n + 2] / 60 / weeks))
+    add.many(per_group.size, per_group.ravel(),
+             kpi=["utilisation", "overtime_hours_per_week", "other_group_hours_per_week",
+                  "absent_hours_per_week"] * g.n, group=group[g.first()].repeat(4).tolist())
     add("overtime_hours_per_week", ALL, st["overtime_minutes"].sum() / 60 / weeks)
     if model.breaks:  # only then, so a ward without breaks keeps exactly its rows
-        _break_kpis(st, model, weeks, add)
+        _break_kpis(st, code, model, weeks, add)
     cost = dict(zip(model.group_ids, model.cost_per_hour, strict=True))
     codes, labels = pd.factorize(group, sort=True)
     paid = kahan_sums(codes, len(labels), st["on_duty_minutes"])[0] / 60
@@ -218,11 +218,11 @@ def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
         ns_ratio = [c[ns] for c in ratio]
         add("utilisation", "nurses", _ratios(np.array([[c.sum()] for c in ns_ratio]),
                                              with_break)[0])
-        ns_shift, ns_day_type, busy_ns = shift[ns], day_type[ns], ns_ratio[0]
-        g = Groups.of(ns_shift, ns_day_type)
-        for i, value in zip(g.first().tolist(), g.sums(busy_ns)[0], strict=True):
-            add("nurse_busy_hours_per_week", "nurses", value / 60 / weeks,
-                shift=ns_shift[i], day_type=ns_day_type[i])
+        busy_ns = ns_ratio[0]
+        g = Groups.of(code["shift"][ns], code["day_type"][ns])
+        first = np.flatnonzero(ns)[g.first()]
+        add.many(g.n, g.sums(busy_ns)[0] / 60 / weeks, kpi="nurse_busy_hours_per_week",
+                 group="nurses", shift=shift[first].tolist(), day_type=day_type[first].tolist())
         busy = busy_ns.sum() / 60 / weeks
         add("nurse_busy_hours_per_week", "nurses", busy)
         days = range(warmup_days, model.calendar.days)
@@ -231,24 +231,27 @@ def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
             busy / patients if patients else np.nan)
 
 
-def _break_kpis(st: Columns, model: WardModel, weeks: float, add: Add) -> None:
+def _break_kpis(st: Columns, code: Columns, model: WardModel, weeks: float,
+                add: KpiRows) -> None:
     """Add the break KPIs of one replication through ``add``.
 
     ``missed_breaks_per_week`` per group × shift with breaks (× day type and ``all``), per
-    group and for the ward; ``break_hours_per_week`` (breaks taken) per group.
+    group and for the ward; ``break_hours_per_week`` (breaks taken) per group. ``code`` are
+    the staff keys' codes.
     """
-    group, shift, day_type, missed = st["group"], st["shift"], st["day_type"], st["missed_breaks"]
-    sel = np.isin(shift, list({b.shift for b in model.breaks}))
-    for keys in ((group[sel], shift[sel], day_type[sel]), (group[sel], shift[sel])):
-        g = Groups.of(*keys)
-        for i, value in zip(g.first().tolist(), g.sums(missed[sel])[0], strict=True):
-            more = {"day_type": keys[2][i]} if len(keys) == 3 else {}
-            add("missed_breaks_per_week", keys[0][i], value / weeks, shift=keys[1][i], **more)
-    g = Groups.of(group)
+    missed = st["missed_breaks"]
+    sel = np.flatnonzero(np.isin(st["shift"], list({b.shift for b in model.breaks})))
+    for keys in (("group", "shift", "day_type"), ("group", "shift")):
+        g = Groups.of(*(code[k][sel] for k in keys))
+        first = sel[g.first()]
+        add.many(g.n, g.sums(missed[sel])[0] / weeks, kpi="missed_breaks_per_week",
+                 **{k: st[k][first].tolist() for k in keys})
+    g = Groups.of(code["group"])
     sums = g.sums(missed, st["break_minutes"])
-    for j, i in enumerate(g.first().tolist()):
-        add("missed_breaks_per_week", group[i], sums[0, j] / weeks)
-        add("break_hours_per_week", group[i], sums[1, j] / 60 / weeks)
+    per_group = np.column_stack((sums[0] / weeks, sums[1] / 60 / weeks))
+    add.many(per_group.size, per_group.ravel(),
+             kpi=["missed_breaks_per_week", "break_hours_per_week"] * g.n,
+             group=st["group"][g.first()].repeat(2).tolist())
     add("missed_breaks_per_week", ALL, missed.sum() / weeks)
 
 
