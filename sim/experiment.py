@@ -22,9 +22,9 @@ from sim.engine import simulate
 from sim.engine.eventlog import EventLog
 from sim.inputs import Inputs, draw_inputs
 from sim.io.schema_tasks import PRIORITIES
-from sim.measure.cover import cover_kpis
+from sim.measure.cover import cover_columns
 from sim.measure.hourly import hour_table
-from sim.measure.kpis import extend_columns, kpi_columns, log_task_table
+from sim.measure.kpis import kpi_columns, log_task_table
 from sim.measure.log_columns import LogColumns, log_columns
 from sim.measure.shifts import TASK_COLUMNS, shift_staff, shift_task_counts
 from sim.measure.staff_minutes import staff_frame, staff_table
@@ -104,7 +104,8 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     columns = kpi_columns(log_task_table(cols, model, derived, warmup_days), staff, model,
                           warmup_days, hour_table(cols, model, warmup_days))
     if model.staffing.has_cover:  # so a ward without absence cover keeps exactly its rows
-        columns = extend_columns(columns, cover_kpis(log.duties, model, warmup_days))
+        for name, values in cover_columns(log.duties, model, warmup_days).items():
+            columns[name] += values
     n = len(columns["kpi"])
     kpis = pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
                          "scenario": np.full(n, model.name, dtype=object), **columns})

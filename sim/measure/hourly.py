@@ -22,28 +22,32 @@ HOUR = 60.0
 COLUMNS = ["group", "day", "day_type", "hour", "on_duty_minutes", "busy_minutes", "warmup"]
 
 
-def per_hour(starts: np.ndarray, ends: np.ndarray, hours: int) -> np.ndarray:
+def per_hour(starts: np.ndarray, ends: np.ndarray, hours: int,
+             owner: np.ndarray | None = None, n: int = 1) -> np.ndarray:
     """Minutes of the spans ``[starts, ends)`` (minutes from 0, ends <= ``hours`` × 60) per hour.
 
     A span's first and last partial hours are added as they are; the whole hours between
     them are counted by a difference array of integers, so no cumulative sum of large
-    floats (and no rounding noise) is involved.
+    floats (and no rounding noise) is involved. With ``owner`` (0..n-1 per span) the
+    result is (n, hours), each owner's row the same as its spans alone would give.
     """
     keep = ends > starts
     s, e = starts[keep], ends[keep]
+    at = (owner[keep] if owner is not None else np.zeros(s.size, dtype=np.int64)) * (hours + 2)
     first = np.floor(s / HOUR).astype(np.int64)
     last = np.minimum(np.floor(e / HOUR).astype(np.int64), hours)  # e on an hour edge: next hour
-    size = hours + 1
+    size = n * (hours + 2)
     same = first == last
     out = np.zeros(size)
-    out += np.bincount(first[same], weights=e[same] - s[same], minlength=size)
+    out += np.bincount(at[same] + first[same], weights=e[same] - s[same], minlength=size)
     d = ~same
     f, l_ = first[d], last[d]
-    out += np.bincount(f, weights=(f + 1) * HOUR - s[d], minlength=size)
-    out += np.bincount(l_, weights=e[d] - l_ * HOUR, minlength=size)
-    whole = np.bincount(f + 1, minlength=size + 1) - np.bincount(l_, minlength=size + 1)
-    out += np.cumsum(whole)[:size] * HOUR
-    return out[:hours]
+    out += np.bincount(at[d] + f, weights=(f + 1) * HOUR - s[d], minlength=size)
+    out += np.bincount(at[d] + l_, weights=e[d] - l_ * HOUR, minlength=size)
+    whole = np.bincount(at[d] + f + 1, minlength=size) - np.bincount(at[d] + l_, minlength=size)
+    out = out.reshape(n, hours + 2)
+    out += np.cumsum(whole.reshape(n, hours + 2), axis=1) * HOUR
+    return out[:, :hours] if owner is not None else out[0, :hours]
 
 
 def tidy_hours(log: EventLog, model: WardModel, warmup_days: int = 0,
@@ -73,21 +77,16 @@ def hour_table(cols: LogColumns, model: WardModel,
     bgroup = dg[who]
     who_r, rstart, rend = cols.breaks
     day_types = np.array(model.calendar.day_types(), dtype=object)
-    parts = []
-    for group in np.unique(dg[present]).tolist():
-        sel = present & (dg == group)
-        on = np.round(per_hour(dstart[sel], dend[sel], hours), DECIMALS)
-        busy_sel = bgroup == group
-        busy = np.round(per_hour(bstart[busy_sel], bend[busy_sel], hours), DECIMALS)
-        index = np.flatnonzero(on > 0)
-        part = [np.full(index.size, group), index, on[index], busy[index]]
-        if who_r.size:
-            mine = dg[who_r] == group
-            part.append(np.round(per_hour(rstart[mine], rend[mine], hours), DECIMALS)[index])
-        parts.append(part)
-    if not parts:
+    n = len(model.group_ids)
+    # every group at once: a group's row is what its spans alone give
+    on = np.round(per_hour(dstart[present], dend[present], hours, dg[present], n), DECIMALS)
+    busy = np.round(per_hour(bstart, bend, hours, bgroup, n), DECIMALS)
+    if not present.any():
         return None
-    group, index, on, busy, *brk = (np.concatenate(c) for c in zip(*parts, strict=True))
+    group, index = np.nonzero(on > 0)
+    brk = [np.round(per_hour(rstart, rend, hours, dg[who_r], n), DECIMALS)[group, index]] \
+        if who_r.size else []
+    on, busy = on[group, index], busy[group, index]
     day = index // 24
     table = {"group": np.array(model.group_ids, dtype=object)[group], "day": day,
              "day_type": day_types[day], "hour": index % 24, "on_duty_minutes": on,

@@ -187,7 +187,7 @@ def wait_counts(wait: np.ndarray, priority: np.ndarray, priority_rank: list[int]
     for name, codes, labels, order in (
             ("priority", priority, priority_labels, priority_rank),
             ("category", category, category_labels, category_labels)):
-        present = np.unique(codes)
+        present = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
         present = present[np.argsort(np.array(order, dtype=object)[present], kind="stable")]
         remap = np.zeros(len(labels), dtype=np.int64)
         remap[present] = np.arange(present.size)
