@@ -38,11 +38,12 @@ def windows(model: WardModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     """Every (day, interval) piece of the horizon: (day, day type, interval id, w0, w1)."""
     rows = []
     day_types = model.calendar.day_types()
+    pieces = [(interval.id, interval.pieces) for interval in model.calendar.intervals]
     for day in range(model.calendar.days):
         off = day * MINUTES_PER_DAY
-        for interval in model.calendar.intervals:
-            for a, b in interval.pieces:
-                rows.append((day, day_types[day], interval.id, off + a, off + b))
+        for name, spans in pieces:
+            for a, b in spans:
+                rows.append((day, day_types[day], name, off + a, off + b))
     day, day_type, interval, w0, w1 = zip(*rows, strict=True) if rows else ((),) * 5
     return (np.array(day, dtype=np.int64), np.array(day_type, dtype=object),
             np.array(interval, dtype=object), np.array(w0, dtype=float),
@@ -87,15 +88,16 @@ def _covered_per(owner: np.ndarray, n: int, starts: np.ndarray, ends: np.ndarray
     base = np.cumsum(count + 1) - (count + 1)
     bounds = np.concatenate(([0], np.cumsum(count))).tolist()
     row = base[:, None]
-    key = small_codes(owner, n)
+    order = np.argsort(small_codes(owner, n), kind="stable")
+    o = owner[order]
     out = None
     for values in (starts, ends):
-        order = np.argsort(values)  # equal values are equal: their order does not matter
-        order = order[np.argsort(key[order], kind="stable")]
-        v, o = values[order], owner[order]
+        v = values[order]
         cum = np.zeros(base[-1] + count[-1] + 1)
         for p in np.flatnonzero(count).tolist():
-            np.cumsum(v[bounds[p]:bounds[p + 1]], out=cum[base[p] + 1:base[p] + count[p] + 1])
+            mine = v[bounds[p]:bounds[p + 1]]
+            mine.sort()
+            np.cumsum(mine, out=cum[base[p] + 1:base[p] + count[p] + 1])
         # how many of an owner's values are <= each point (searchsorted side="right")
         below = np.bincount(o * (unique.size + 1) + np.searchsorted(unique, v, side="left"),
                             minlength=n * (unique.size + 1)).reshape(n, -1)
