@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -48,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
 
             try:
                 args = build_parser().parse_args(argv)
-                return handler(args.func)(args)
+                command = handler(args.func)
+                # what is loaded now lives as long as the process: leave it out of the
+                # garbage collector's full passes, which on the week's many short-lived
+                # objects would read it again and again (forked workers inherit this)
+                gc.freeze()
+                return command(args)
             except (ScenarioError, UsageError, SweepError, OutFolderError,
                     FileExistsError) as err:
                 return _error(one_line(str(err)))
