@@ -18,19 +18,21 @@ import numpy as np
 import pandas as pd
 
 
-def first_seen(*keys: np.ndarray) -> tuple[np.ndarray, int]:
+def first_seen(*keys: np.ndarray | tuple[np.ndarray, int]) -> tuple[np.ndarray, int]:
     """Group code of every row, groups numbered by first appearance of their key tuple.
 
-    Keys that are already small non-negative integer codes are combined without hashing.
+    A key is an array, or ``(codes, n)`` already numbered so (as ``pd.factorize`` gives);
+    keys that are small non-negative integers are combined without hashing.
     """
-    codes, n = _coded(keys[0])
-    for key in keys[1:]:
-        more, m = _coded(key)
-        if codes.size and n * m <= 4 * codes.size + 1024:
-            codes, n = renumbered(codes * m + more, n * m)
-        else:
-            codes, combined = pd.factorize(codes * m + more)
-            codes, n = codes.astype(np.int64), len(combined)
+    coded = [key if isinstance(key, tuple) else _coded(key) for key in keys]
+    codes, n = coded[0]
+    if len(coded) > 1 and codes.size and np.prod([m for _, m in coded]) <= 4 * codes.size + 1024:
+        for more, m in coded[1:]:
+            codes, n = codes * m + more, n * m
+        return renumbered(codes, n)
+    for more, m in coded[1:]:
+        codes, combined = pd.factorize(codes * m + more)
+        codes, n = codes.astype(np.int64), len(combined)
     return codes, n
 
 
@@ -62,7 +64,7 @@ class Groups:
         self.bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n))))
 
     @classmethod
-    def of(cls, *keys: np.ndarray) -> Groups:
+    def of(cls, *keys: np.ndarray | tuple[np.ndarray, int]) -> Groups:
         """Split rows as ``groupby(keys, sort=False)`` does."""
         return cls(*first_seen(*keys))
 

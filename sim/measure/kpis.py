@@ -183,11 +183,16 @@ def _ratios(sums: np.ndarray, with_break: bool) -> list[float]:
     return [float(b / a) if a > 0 else np.nan for b, a in zip(sums[0], available, strict=True)]
 
 
+def _factorized(key: np.ndarray) -> tuple[np.ndarray, int]:
+    codes, uniques = pd.factorize(key)
+    return codes.astype(np.int64), len(uniques)
+
+
 def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
                 warmup_days: int, add: KpiRows) -> None:
     group, shift, day_type = st["group"], st["shift"], st["day_type"]
     # each key is coded once (pandas' factorize numbering), its groupings combine the codes
-    code = {k: pd.factorize(st[k])[0] for k in ("group", "shift", "day_type", "interval")}
+    code = {k: _factorized(st[k]) for k in ("group", "shift", "day_type", "interval")}
     with_break = "break_minutes" in st
     ratio = [st["busy_minutes"], st["on_duty_minutes"]] + \
         ([st["break_minutes"]] if with_break else [])
@@ -219,7 +224,7 @@ def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
         add("utilisation", "nurses", _ratios(np.array([[c.sum()] for c in ns_ratio]),
                                              with_break)[0])
         busy_ns = ns_ratio[0]
-        g = Groups.of(code["shift"][ns], code["day_type"][ns])
+        g = Groups.of(code["shift"][0][ns], code["day_type"][0][ns])
         first = np.flatnonzero(ns)[g.first()]
         add.many(g.n, g.sums(busy_ns)[0] / 60 / weeks, kpi="nurse_busy_hours_per_week",
                  group="nurses", shift=shift[first].tolist(), day_type=day_type[first].tolist())
@@ -231,8 +236,8 @@ def _staff_kpis(st: Columns, model: WardModel, nurses: list[str], weeks: float,
             busy / patients if patients else np.nan)
 
 
-def _break_kpis(st: Columns, code: Columns, model: WardModel, weeks: float,
-                add: KpiRows) -> None:
+def _break_kpis(st: Columns, code: dict[str, tuple[np.ndarray, int]], model: WardModel,
+                weeks: float, add: KpiRows) -> None:
     """Add the break KPIs of one replication through ``add``.
 
     ``missed_breaks_per_week`` per group × shift with breaks (× day type and ``all``), per
@@ -242,7 +247,7 @@ def _break_kpis(st: Columns, code: Columns, model: WardModel, weeks: float,
     missed = st["missed_breaks"]
     sel = np.flatnonzero(np.isin(st["shift"], list({b.shift for b in model.breaks})))
     for keys in (("group", "shift", "day_type"), ("group", "shift")):
-        g = Groups.of(*(code[k][sel] for k in keys))
+        g = Groups.of(*(code[k][0][sel] for k in keys))
         first = sel[g.first()]
         add.many(g.n, g.sums(missed[sel])[0] / weeks, kpi="missed_breaks_per_week",
                  **{k: st[k][first].tolist() for k in keys})
