@@ -28,6 +28,7 @@ from sim.measure.kpis import kpi_columns, log_task_table
 from sim.measure.log_columns import LogColumns, log_columns
 from sim.measure.shifts import TASK_COLUMNS, shift_staff, shift_task_counts
 from sim.measure.staff_minutes import staff_frame, staff_table
+from sim.measure.text import text_column
 from sim.measure.tidy import HISTOGRAM_COLUMNS, summarise, task_derived, tidy_tasks, wait_counts
 from sim.model import WardModel
 from sim.parallel import map_unordered
@@ -108,7 +109,8 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
             columns[name] += values
     n = len(columns["kpi"])
     kpis = pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
-                         "scenario": np.full(n, model.name, dtype=object), **columns})
+                         "scenario": text_column([model.name] * n),
+                         **{k: text_column(v) if k != "value" else v for k, v in columns.items()}})
     waits = _numbered(_wait_histogram(cols, model, derived, warmup_days), replication)
     per_staff = per_task = None
     if by_shift:

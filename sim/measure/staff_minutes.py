@@ -14,6 +14,7 @@ import pandas as pd
 from sim.calendar import MINUTES_PER_DAY
 from sim.measure.grouping import small_codes
 from sim.measure.log_columns import LogColumns
+from sim.measure.text import text_column
 from sim.model import WardModel
 
 #: Decimals kept of measured minutes: enough for any duration, and float noise becomes 0.
@@ -188,4 +189,6 @@ def staff_frame(table: dict[str, np.ndarray] | None, model: WardModel,
         return pd.DataFrame()
     n = len(table["day"])
     return pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
-                         "scenario": np.full(n, model.name, dtype=object), **table})
+                         "scenario": text_column([model.name] * n),
+                         **{k: text_column(v) if v.dtype == object else v
+                            for k, v in table.items()}})

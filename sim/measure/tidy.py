@@ -22,6 +22,7 @@ from sim.engine.eventlog import MISSED, EventLog
 from sim.io.schema_tasks import PRIORITIES
 from sim.measure.log_columns import LogColumns, TaskColumns, log_columns
 from sim.measure.staff_minutes import DECIMALS, _covered, staff_frame, staff_table
+from sim.measure.text import text_column
 from sim.model import WardModel
 
 __all__ = ["ALL", "DECIMALS", "KPI_KEYS", "STATUS", "WAIT_BINS", "_covered", "busy_spans",
@@ -199,7 +200,8 @@ def wait_counts(wait: np.ndarray, priority: np.ndarray, priority_rank: list[int]
         bins.append(upper[bin_])
         count.append(counts[k * upper.size + bin_])
     by_, key_ = np.concatenate(by), np.concatenate(key)
-    return pd.DataFrame({"by": by_ if by_.size else pd.array([], dtype="str"), "key": key_,
+    return pd.DataFrame({"by": text_column(by_) if by_.size else pd.array([], dtype="str"),
+                         "key": text_column(key_),
                          "upper": np.concatenate(bins),
                          "count": np.concatenate(count).astype(np.int64)})
 
