@@ -16,6 +16,17 @@ priority would run (without one event per dispatch). So a task that ends exactly
 end frees a member who is already leaving, and a member whose shift starts at t can take a
 task that arrives at t.
 
+Most instants need no dispatch of their own, and skip it with the same outcome: the ward
+is *settled* when a dispatch now would start nothing and keep nobody waiting for a crew or
+a report (the last request found no idle member with a task she may take, and only time
+has passed since; every glide has its own timer). On a settled ward, a task arriving as
+the instant's last event starts at once with the member the dispatch would pick, or waits
+if nobody of its group is free; a member freed alone, as the instant's last event, is
+matched alone (:func:`~sim.engine.dispatch.match_one`); a glide timer whose tasks have all
+started asks for nothing (:meth:`_Ward._arrived`, :meth:`_Ward._done`,
+:meth:`~sim.engine.work.WorkSources._wake`). Every event log is as with a dispatch at
+every instant (tests/test_engine_fastpath.py runs both).
+
 A member whose shift ends finishes the task in hand (overtime) and leaves; tasks still
 waiting carry over to whoever is on duty next. Meal breaks (:mod:`sim.breaks`) run in a
 ward class of their own, :class:`_BreakWard` (:mod:`sim.engine.break_rules`), so a scenario
