@@ -24,7 +24,7 @@ from sim.inputs import Inputs, draw_inputs
 from sim.io.schema_tasks import PRIORITIES
 from sim.measure.cover import cover_columns
 from sim.measure.hourly import hour_table
-from sim.measure.kpis import kpi_columns, log_task_table
+from sim.measure.kpis import TaskTable, kpi_columns, log_task_table
 from sim.measure.log_columns import LogColumns, log_columns
 from sim.measure.shifts import TASK_COLUMNS, shift_staff, shift_task_counts
 from sim.measure.staff_minutes import staff_frame, staff_table
@@ -102,8 +102,9 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     derived = task_derived(cols, model)
     tasks = tidy_tasks(log, model, replication, warmup_days, cols) if detail else None
     staff = staff_table(cols, model, warmup_days)
-    columns = kpi_columns(log_task_table(cols, model, derived, warmup_days), staff, model,
-                          warmup_days, hour_table(cols, model, warmup_days))
+    task_table = log_task_table(cols, model, derived, warmup_days)
+    columns = kpi_columns(task_table, staff, model, warmup_days,
+                          hour_table(cols, model, warmup_days))
     if model.staffing.has_cover:  # so a ward without absence cover keeps exactly its rows
         for name, values in cover_columns(log.duties, model, warmup_days).items():
             columns[name] += values
@@ -111,7 +112,7 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     kpis = pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
                          "scenario": text_column([model.name] * n),
                          **{k: text_column(v) if k != "value" else v for k, v in columns.items()}})
-    waits = _numbered(_wait_histogram(cols, model, derived, warmup_days), replication)
+    waits = _numbered(_wait_histogram(cols, model, task_table), replication)
     per_staff = per_task = None
     if by_shift:
         per_staff = _numbered(shift_staff(log, model, warmup_days, cols), replication)
@@ -137,19 +138,20 @@ def _shift_tasks(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarr
                              derived["missed"][measured].astype(np.int64))
 
 
-def _wait_histogram(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarray],
-                    warmup_days: int) -> pd.DataFrame:
-    """:func:`~sim.measure.tidy.wait_histogram` of the log's tasks, without a per-task frame."""
+def _wait_histogram(cols: LogColumns, model: WardModel, tasks: TaskTable) -> pd.DataFrame:
+    """:func:`~sim.measure.tidy.wait_histogram` of the log's tasks, without a per-task frame.
+
+    ``tasks`` is :func:`~sim.measure.kpis.log_task_table` of the same columns: its
+    categories are coded in name order, as the histogram lists them.
+    """
     kind = cols.tasks.kind
     if not kind.size:
         return pd.DataFrame(columns=HISTOGRAM_COLUMNS)
-    measured = derived["day"] >= warmup_days
-    labels, category = np.unique(np.array([t.category for t in model.tasks], dtype=object),
-                                 return_inverse=True)
+    measured = ~tasks.warmup
     priority = np.array([t.priority for t in model.tasks], dtype=np.int64)
-    return wait_counts(derived["wait"][measured], priority[kind[measured]],
+    return wait_counts(tasks.wait[measured], priority[kind[measured]],
                        list(range(len(PRIORITIES))), list(PRIORITIES),
-                       category.astype(np.int64)[kind[measured]], list(labels))
+                       tasks.category[measured], tasks.category_labels.tolist())
 
 
 def _numbered(frame: pd.DataFrame, replication: int, scenario: str | None = None) -> pd.DataFrame:

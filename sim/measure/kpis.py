@@ -30,6 +30,8 @@ from sim.model import WardModel
 
 Columns = dict[str, np.ndarray]
 Add = Callable[..., None]
+#: ``interval`` of the ``utilisation_hour`` rows, by hour of the day.
+HOURS = np.array([f"{h:02d}" for h in range(24)], dtype=object)
 #: Per group of tasks, the task KPIs in this row order.
 TASK_KPIS = ("tasks_per_week", "wait_p50", "wait_p90", "late_share", "late_per_week",
              "missed_share", "missed_per_week", "waiting_at_end")
@@ -348,7 +350,7 @@ def _hour_kpis(hours: Columns, model: WardModel) -> dict[str, list]:
         out["category"] += [""] * n
         out["shift"] += [ALL] * n
         out["day_type"] += dts[di].tolist() if dts is not None else [ALL] * n
-        out["interval"] += [f"{h:02d}" for h in hi.tolist()]
+        out["interval"] += HOURS[hi].tolist()
         out["value"] += (busy[index] / available[index]).tolist()
     return out
 

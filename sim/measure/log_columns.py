@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -134,14 +135,17 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
 
 def _duties(log: EventLog) -> DutyColumns:
     duties, horizon = log.duties, log.horizon
+    fields = attrgetter("group", "shift", "day", "start", "end", "absent")
+    group, shift, day, start, end, absent = zip(*map(fields, duties), strict=True) \
+        if duties else ((),) * 6
     return DutyColumns(
-        group=np.array([d.group for d in duties], dtype=np.int64),
-        shift=np.array([d.shift for d in duties], dtype=object),
-        day=np.array([d.day for d in duties], dtype=np.int64),
-        start=np.array([d.start for d in duties], dtype=float),
-        planned=np.minimum(np.array([d.end for d in duties], dtype=float), horizon),
+        group=np.array(group, dtype=np.int64),
+        shift=np.array(shift, dtype=object),
+        day=np.array(day, dtype=np.int64),
+        start=np.array(start, dtype=float),
+        planned=np.minimum(np.array(end, dtype=float), horizon),
         end=np.minimum(np.array(log.duty_end, dtype=float), horizon),
-        absent=np.array([d.absent for d in duties], dtype=bool),
+        absent=np.array(absent, dtype=bool),
     )
 
 
