@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import numpy as np
 
@@ -86,16 +86,17 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
     horizon = log.horizon
     duties = _duties(log)
     started, unstarted = log.started, log.unstarted
-    if started:
-        seq, kind, _, arrival, start, end, crews = zip(*started, strict=True)
-    else:
-        seq = kind = arrival = start = end = crews = ()
-    sizes = np.fromiter(map(len, crews), dtype=np.int64, count=len(crews))
+    n = len(started)
+
+    def column(i: int, dtype: type) -> np.ndarray:
+        # field by field: a row's objects are read while hot, not first gathered by zip
+        return np.fromiter(map(itemgetter(i), started), dtype=dtype, count=n)
+
+    crews = tuple(map(itemgetter(6), started))
+    sizes = np.fromiter(map(len, crews), dtype=np.int64, count=n)
     who = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
-    n = len(crews)
-    start_a = np.fromiter(start, dtype=float, count=n)
-    end_a = np.fromiter(end, dtype=float, count=n)
-    kind_a = np.fromiter(kind, dtype=np.int64, count=n)
+    start_a, end_a = column(4, float), column(5, float)
+    kind_a = column(1, np.int64)
     busy = (who, np.repeat(start_a, sizes), np.repeat(np.minimum(end_a, horizon), sizes),
             np.repeat(kind_a, sizes))
     owner = np.repeat(np.arange(len(crews)), sizes)
@@ -112,13 +113,13 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
     ustop = np.where(ustatus_a == MISSED, np.array(udrop, dtype=float), horizon)
     n_u = len(unstarted)
     nan = np.full(n_u, np.nan)
-    seq_a = np.concatenate((np.fromiter(seq, dtype=np.int64, count=n),
+    seq_a = np.concatenate((column(0, np.int64),
                             np.array(useq, dtype=np.int64)))
     order = np.argsort(seq_a)  # seq numbers are unique: any sort gives the one order
     tasks = TaskColumns(
         seq=seq_a[order],
         kind=np.concatenate((kind_a, np.array(ukind, dtype=np.int64)))[order],
-        arrival=np.concatenate((np.fromiter(arrival, dtype=float, count=n),
+        arrival=np.concatenate((column(3, float),
                                 np.array(uarrival, dtype=float)))[order],
         start=np.concatenate((start_a, nan))[order],
         end=np.concatenate((end_a, nan))[order],
