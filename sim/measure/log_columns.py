@@ -111,23 +111,37 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
         useq = ukind = uarrival = ustatus = udrop = ()
     ustatus_a = np.array(ustatus, dtype=np.int64)
     ustop = np.where(ustatus_a == MISSED, np.array(udrop, dtype=float), horizon)
-    n_u = len(unstarted)
-    nan = np.full(n_u, np.nan)
-    seq_a = np.concatenate((column(0, np.int64),
-                            np.array(useq, dtype=np.int64)))
-    order = np.argsort(seq_a)  # seq numbers are unique: any sort gives the one order
+    seq_a = np.concatenate((column(0, np.int64), np.array(useq, dtype=np.int64)))
+    total = seq_a.size
+    # where each row (started, then unstarted) goes in seq order; seq numbers are unique
+    # and, as the engine hands them out, 0 .. total - 1: then a row's seq is its place
+    if total and seq_a.min() == 0 and seq_a.max() == total - 1:
+        place = seq_a
+        order = np.empty(total, dtype=np.int64)
+        order[place] = np.arange(total)
+    else:
+        order = np.argsort(seq_a)
+        place = np.empty(total, dtype=np.int64)
+        place[order] = np.arange(total)
+    done, waiting = place[:n], place[n:]
+
+    def in_seq(started_values: np.ndarray | int | float,
+               unstarted_values: np.ndarray | int | float, dtype: type) -> np.ndarray:
+        out = np.empty(total, dtype=dtype)
+        out[done], out[waiting] = started_values, unstarted_values
+        return out
+
     tasks = TaskColumns(
         seq=seq_a[order],
-        kind=np.concatenate((kind_a, np.array(ukind, dtype=np.int64)))[order],
-        arrival=np.concatenate((column(3, float),
-                                np.array(uarrival, dtype=float)))[order],
-        start=np.concatenate((start_a, nan))[order],
-        end=np.concatenate((end_a, nan))[order],
-        status=np.concatenate((np.zeros(len(crews), dtype=np.int64), ustatus_a))[order],
-        stop=np.concatenate((start_a, ustop))[order],
-        first=np.concatenate((first, np.full(n_u, -1, dtype=np.int64)))[order],
-        nurse_crew=np.concatenate((nurse_crew, np.zeros(n_u, dtype=np.int64)))[order],
-        size=np.concatenate((sizes, np.zeros(n_u, dtype=np.int64)))[order],
+        kind=in_seq(kind_a, np.array(ukind, dtype=np.int64), np.int64),
+        arrival=in_seq(column(3, float), np.array(uarrival, dtype=float), float),
+        start=in_seq(start_a, np.nan, float),
+        end=in_seq(end_a, np.nan, float),
+        status=in_seq(0, ustatus_a, np.int64),
+        stop=in_seq(start_a, ustop, float),
+        first=in_seq(first, -1, np.int64),
+        nurse_crew=in_seq(nurse_crew, 0, np.int64),
+        size=in_seq(sizes, 0, np.int64),
         raw_crews=crews,
         order=order,
     )
