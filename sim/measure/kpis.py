@@ -327,13 +327,19 @@ def _hour_kpis(hours: Columns, model: WardModel) -> dict[str, list]:
     group, day_type, hour = hours["group"][keep], hours["day_type"][keep], hours["hour"][keep]
     values = [hours[m][keep] for m in minutes]
     nurses = [model.group_ids[g] for g in sorted(model.nurse_groups)]
-    ns = np.isin(group, nurses)
-    group = np.concatenate((group, np.full(int(ns.sum()), "nurses", dtype=object)))
-    day_type = np.concatenate((day_type, day_type[ns]))
+    # the nurses' rows once more as group "nurses": labels sorted with it, codes moved along
+    g_code, g_labels = pd.factorize(group, sort=True)
+    g_labels = np.asarray(g_labels, dtype=object)
+    ns = np.isin(g_labels, nurses)[g_code]
+    if ns.any():
+        labels = np.unique(np.append(g_labels, "nurses"))
+        g_code = np.concatenate((np.searchsorted(labels, g_labels)[g_code],
+                                 np.full(int(ns.sum()), np.searchsorted(labels, "nurses"))))
+        g_labels = labels
+    d_code, d_labels = pd.factorize(day_type, sort=True)
+    d_code = np.concatenate((d_code, d_code[ns]))
     hour = np.concatenate((hour, hour[ns])).astype(np.int64)
     values = [np.concatenate((v, v[ns])) for v in values]
-    g_code, g_labels = pd.factorize(group, sort=True)
-    d_code, d_labels = pd.factorize(day_type, sort=True)
     out: dict[str, list] = {k: [] for k in [*KPI_KEYS, "value"]}
     for key, n_dt, dts in ((g_code * len(d_labels) + d_code, len(d_labels), d_labels),
                            (g_code, 1, None)):
