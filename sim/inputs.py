@@ -29,6 +29,7 @@ import numpy as np
 
 from sim.calendar import Calendar
 from sim.catalogue import CallBell, Columns, TaskType, call_bells, group_columns, open_uniforms
+from sim.distributions import from_uniform_many
 from sim.model import WardModel
 from sim.rng import Streams
 from sim.staff import AbsenceDraws, Staffing
@@ -137,7 +138,7 @@ def draw_inputs(model: WardModel, streams: Streams, max_heads: int | None = None
     shift (by default they fit the model's own roster).
     """
     patients = list(model.patients)
-    open_tasks: list[TaskDraws] = []
+    drawn: list[tuple[TaskType, np.ndarray, np.ndarray]] = []  # open tasks: times, uniforms
     bells: list[tuple[int, int, CallBell]] = []
     for task in model.tasks:
         if task.after_done:
@@ -145,9 +146,13 @@ def draw_inputs(model: WardModel, streams: Streams, max_heads: int | None = None
                                                   model.arrival_scale)):
                 bells.append((task.index, bed, bell))
             continue
-        times, uniforms = open_uniforms(task, model.calendar, patients, streams,
-                                        model.arrival_scale)
-        durations, columns = task.duration.from_uniform(uniforms), group_columns(task, uniforms)
+        drawn.append((task, *open_uniforms(task, model.calendar, patients, streams,
+                                           model.arrival_scale)))
+    placed = from_uniform_many([task.duration for task, _, _ in drawn],
+                               [uniforms for _, _, uniforms in drawn])
+    open_tasks: list[TaskDraws] = []
+    for (task, times, uniforms), durations in zip(drawn, placed, strict=True):
+        columns = group_columns(task, uniforms)
         for array in (times, uniforms, durations, *(columns or ())):
             if array is not None:
                 array.flags.writeable = False

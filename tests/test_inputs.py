@@ -160,3 +160,31 @@ def test_run_one_on_given_inputs_gives_the_frames_it_draws_itself(rosters) -> No
                                       check_exact=True)
     with pytest.raises(ValueError, match="seed 4, replication 2"):
         run_one(model, 4, 3, inputs=inputs)
+
+
+def test_durations_of_all_tasks_at_once_are_each_tasks_own_to_the_bit() -> None:
+    # draw_inputs evaluates every open task's durations in one scipy call per family
+    from sim.distributions import Duration, from_uniform_many, triangular
+
+    durations = [Duration("lognormal", 12.0, 0.5), Duration("lognormal", 3.0, 1.2),
+                 Duration("gamma", 7.5, 0.3), Duration("gamma", 40.0, 1.0),
+                 Duration("exponential", 5.0), triangular(2.0, 4.0, 11.0),
+                 triangular(0.5, 0.5, 3.0), Duration("fixed", 9.0),
+                 Duration("lognormal", 12.0, 0.5), Duration("exponential", 2.0)]
+    rng = np.random.default_rng(11)
+    us = [rng.random(n) for n in (300, 1, 17, 0, 64, 5, 250, 9, 0, 2)]
+    us[1][0] = 0.0  # clipped away from 0 and 1 as one call clips them
+    us[6][-1] = 1.0 - 1e-17
+    many = from_uniform_many(durations, us)
+    for duration, u, got in zip(durations, us, many, strict=True):
+        want = duration.from_uniform(u)
+        assert got.shape == want.shape and np.array_equal(got, want), duration
+
+
+def test_the_example_week_draws_each_tasks_durations_as_its_own_call_would() -> None:
+    model = _model()
+    inputs = draw_inputs(model, Streams(4, 2))
+    assert len(inputs.open_tasks) > 50
+    for drawn in inputs.open_tasks:
+        want = model.tasks[drawn.task].duration.from_uniform(drawn.uniforms)
+        assert np.array_equal(drawn.durations, want)
