@@ -84,26 +84,22 @@ def _covered_per(owner: np.ndarray, n: int, starts: np.ndarray, ends: np.ndarray
     count = np.bincount(owner, minlength=n)
     if not owner.size:
         return np.zeros((n, points.size))
-    unique, at = np.unique(points, return_inverse=True)
     # owner p's cumulative sums (from 0) sit at base[p] .. base[p] + count[p]
     base = np.cumsum(count + 1) - (count + 1)
     bounds = np.concatenate(([0], np.cumsum(count))).tolist()
-    row = base[:, None]
     order = np.argsort(small_codes(owner, n), kind="stable")
-    o = owner[order]
     out = None
     for values in (starts, ends):
         v = values[order]
         cum = np.zeros(base[-1] + count[-1] + 1)
+        # how many of an owner's values are <= each point: past them, its sums are read
+        k = np.zeros((n, points.size), dtype=np.int64)
         for p in np.flatnonzero(count).tolist():
             mine = v[bounds[p]:bounds[p + 1]]
             mine.sort()
             np.cumsum(mine, out=cum[base[p] + 1:base[p] + count[p] + 1])
-        # how many of an owner's values are <= each point (searchsorted side="right")
-        below = np.bincount(o * (unique.size + 1) + np.searchsorted(unique, v, side="left"),
-                            minlength=n * (unique.size + 1)).reshape(n, -1)
-        k = np.cumsum(below, axis=1)[:, at]
-        part = points * k - cum[row + k]
+            k[p] = np.searchsorted(mine, points, side="right")
+        part = points * k - cum[base[:, None] + k]
         out = part if out is None else out - part
     out[count == 0] = 0.0
     return out
