@@ -112,7 +112,7 @@ def reduce_log(log: EventLog, model: WardModel, replication: int, warmup_days: i
     kpis = pd.DataFrame({"replication": np.full(n, replication, dtype=np.int64),
                          "scenario": text_column([model.name] * n),
                          **{k: text_column(v) if k != "value" else v for k, v in columns.items()}})
-    waits = _numbered(_wait_histogram(cols, model, task_table), replication)
+    waits = _wait_histogram(cols, model, task_table, replication)
     per_staff = per_task = None
     if by_shift:
         per_staff = _numbered(shift_staff(log, model, warmup_days, cols), replication)
@@ -138,7 +138,8 @@ def _shift_tasks(cols: LogColumns, model: WardModel, derived: dict[str, np.ndarr
                              derived["missed"][measured].astype(np.int64))
 
 
-def _wait_histogram(cols: LogColumns, model: WardModel, tasks: TaskTable) -> pd.DataFrame:
+def _wait_histogram(cols: LogColumns, model: WardModel, tasks: TaskTable,
+                    replication: int) -> pd.DataFrame:
     """:func:`~sim.measure.tidy.wait_histogram` of the log's tasks, without a per-task frame.
 
     ``tasks`` is :func:`~sim.measure.kpis.log_task_table` of the same columns: its
@@ -146,12 +147,12 @@ def _wait_histogram(cols: LogColumns, model: WardModel, tasks: TaskTable) -> pd.
     """
     kind = cols.tasks.kind
     if not kind.size:
-        return pd.DataFrame(columns=HISTOGRAM_COLUMNS)
+        return _numbered(pd.DataFrame(columns=HISTOGRAM_COLUMNS), replication)
     measured = ~tasks.warmup
     priority = np.array([t.priority for t in model.tasks], dtype=np.int64)
     return wait_counts(tasks.wait[measured], priority[kind[measured]],
                        list(range(len(PRIORITIES))), list(PRIORITIES),
-                       tasks.category[measured], tasks.category_labels.tolist())
+                       tasks.category[measured], tasks.category_labels.tolist(), replication)
 
 
 def _numbered(frame: pd.DataFrame, replication: int, scenario: str | None = None) -> pd.DataFrame:

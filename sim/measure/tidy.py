@@ -174,11 +174,12 @@ def wait_histogram(tasks: pd.DataFrame, warmup_days: int = 0) -> pd.DataFrame:
 
 def wait_counts(wait: np.ndarray, priority: np.ndarray, priority_rank: list[int],
                 priority_labels: list[str], category: np.ndarray,
-                category_labels: list[str]) -> pd.DataFrame:
+                category_labels: list[str], replication: int | None = None) -> pd.DataFrame:
     """Count as :func:`wait_histogram` from the measured tasks' waits and coded keys.
 
     ``priority[i]`` indexes ``priority_labels`` (ordered by ``priority_rank``, acute
     first as in PRIORITIES); ``category[i]`` indexes ``category_labels`` (ordered by name).
+    With ``replication`` the frame starts with that column, as a replication's frames do.
     """
     edges = np.array(WAIT_BINS, dtype=float)
     # NaN (never started) sorts past every edge: index len(edges), whose upper is NaN
@@ -200,7 +201,10 @@ def wait_counts(wait: np.ndarray, priority: np.ndarray, priority_rank: list[int]
         bins.append(upper[bin_])
         count.append(counts[k * upper.size + bin_])
     by_, key_ = np.concatenate(by), np.concatenate(key)
-    return pd.DataFrame({"by": text_column(by_) if by_.size else pd.array([], dtype="str"),
+    first = {"replication": np.full(by_.size, replication, dtype=np.int64)} \
+        if replication is not None else {}
+    return pd.DataFrame({**first,
+                         "by": text_column(by_) if by_.size else pd.array([], dtype="str"),
                          "key": text_column(key_),
                          "upper": np.concatenate(bins),
                          "count": np.concatenate(count).astype(np.int64)})
