@@ -263,7 +263,7 @@ def _break_kpis(st: Columns, code: dict[str, tuple[np.ndarray, int]], model: War
 
 
 def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[str],
-               weeks: float, add: Add) -> None:
+               weeks: float, add: KpiRows) -> None:
     tk = ~t.warmup
     category = t.category[tk]
     if t.crew_minutes is not None and model.nurse_groups:
@@ -271,17 +271,17 @@ def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[
         # a Kahan sum per category, as groupby(category).sum(); 0 for a category not seen
         minutes = kahan_sums(category, len(t.category_labels), crew)[0]
         code = {name: i for i, name in enumerate(t.category_labels.tolist())}
-        for name in sorted({task.category for task in model.tasks}):
-            i = code.get(name)
-            add("nurse_busy_hours_per_week", "nurses",
-                (minutes[i] if i is not None else 0.0) / 60 / weeks, category=name)
+        names = sorted({task.category for task in model.tasks})
+        found = np.append(minutes, 0.0)[[code.get(name, minutes.size) for name in names]]
+        add.many(len(names), found / 60 / weeks, kpi="nurse_busy_hours_per_week",
+                 group="nurses", category=names)
         on_duty = st["on_duty_minutes"][np.isin(st["group"], nurses)].sum() \
             if st is not None else 0.0
         if on_duty > 0:
             use = t.time_use[tk]
             by_class = kahan_sums(use, len(TIME_USE_CLASSES), crew)[0]
-            for i, cls in enumerate(TIME_USE_CLASSES):
-                add("nurse_time_share", "nurses", by_class[i] / on_duty, category=cls)
+            add.many(len(TIME_USE_CLASSES), by_class / on_duty, kpi="nurse_time_share",
+                     group="nurses", category=list(TIME_USE_CLASSES))
     if not tk.any():
         return
     # by placed group, by category and for all tasks: codes 0..G-1, G..G+C-1 and G+C
@@ -294,10 +294,10 @@ def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[
     n, n_late, n_missed, n_waiting = (np.concatenate((c.sum(axis=1), c.sum(axis=0), [c.sum()]))
                                       for c in counts)
     # in order of first appearance within each grouping, as groupby(sort=False)
-    first = np.zeros(n_g + n_c + 1, dtype=np.int64)
-    first[group[::-1]] = np.arange(group.size)[::-1]
-    first[n_g + category[::-1]] = np.arange(group.size)[::-1] + group.size
-    first[-1] = 2 * group.size
+    rows = np.arange(group.size)
+    first = np.full(n_g + n_c + 1, 2 * group.size)
+    np.minimum.at(first, group, rows)
+    np.minimum.at(first, n_g + category, rows + group.size)
     seen = np.flatnonzero(n)
     seen = seen[np.argsort(first[seen])]
     valid = ~np.isnan(wait)
