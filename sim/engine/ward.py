@@ -74,6 +74,7 @@ class _Ward(WorkSources):
         duties = model.staffing.duties(model.calendar, inputs.absence)
         self.members = [Member(i, d.group, d.certs, d.end) for i, d in enumerate(duties)]
         self.log = EventLog(model.calendar.horizon, duties, [float("nan")] * len(duties))
+        self.alone = [(i,) for i in range(len(duties))]  # a crew of one, made once per member
         self.idle: list[Member] = []
         self.on_duty: list[Member] = []
         #: The dispatch requested at this instant (bound when requested), or None.
@@ -231,7 +232,7 @@ class _Ward(WorkSources):
                 duration = float(own[job.draw])
         end = now + duration
         job.start = now
-        job.crew = (crew[0].index,) if len(crew) == 1 else tuple([m.index for m in crew])
+        job.crew = self.alone[crew[0].index] if len(crew) == 1 else tuple([m.index for m in crew])
         idle = self.idle
         for m in crew:
             m.busy, m.free_at = True, end
