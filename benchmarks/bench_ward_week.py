@@ -10,8 +10,8 @@ Times one replication of ``scenarios/hnt_medisin_baseline.yaml`` over ``--days``
     separately, the full :func:`sim.experiment.run_one` (the engine plus tidy task/staff
     frames and KPIs);
 (b) bare SimPy: the same arrivals – the same arrival times, task groups and inherent
-    durations, drawn by :func:`sim.catalogue.open_arrivals` from the same
-    :class:`~sim.rng.Streams` – fed to one ``simpy.Resource`` per staff group whose capacity
+    durations, drawn from the same :class:`~sim.rng.Streams` by the code
+    :func:`~sim.inputs.draw_inputs` uses (``open_uniforms``, ``from_uniform_many``) – fed to one ``simpy.Resource`` per staff group whose capacity
     is the group's mean head count on duty over the horizon (rounded, at least 1), one
     process per task (request, timeout(duration), release), no priorities, no shifts, no
     gliding, no two-person crews, no metrics. Its time includes drawing the arrivals
@@ -53,7 +53,8 @@ from pathlib import Path
 import numpy as np
 import simpy
 
-from sim.catalogue import open_arrivals, poisson_times
+from sim.catalogue import open_uniforms, poisson_times
+from sim.distributions import from_uniform_many
 from sim.engine import simulate
 from sim.experiment import run_one
 from sim.inputs import draw_absence, draw_inputs
@@ -75,22 +76,25 @@ def without_call_bells(scenario: Scenario) -> Scenario:
 def draw_arrivals(model: WardModel, streams: Streams) -> tuple[list[float], list[int], list[float]]:
     """Arrival times, group indices and inherent durations of every task, sorted by time.
 
-    Open tasks come from :func:`open_arrivals` (exactly what the engine draws); call-bell
-    tasks from an open Poisson process with the same mean rate, and durations from the
-    task's own duration stream.
+    Open tasks come from :func:`open_uniforms` with their durations made as
+    :func:`~sim.inputs.draw_inputs` makes them (exactly what the engine draws, by the same
+    code); call-bell tasks from an open Poisson process with the same mean rate, and
+    durations from the task's own duration stream.
     """
     patients = list(model.patients)
-    times, groups, durations = [], [], []
+    times, groups, uniforms = [], [], []
     for task in model.tasks:
         if task.after_done:
             t = poisson_times(task, model.calendar, patients,
                               streams.generator("bare_call_bell", task.id), model.arrival_scale)
-            d = task.duration.sample(streams.generator("durations", task.id), t.size)
+            u = streams.generator("durations", task.id).random(t.size)
         else:
-            t, d = open_arrivals(task, model.calendar, patients, streams, model.arrival_scale)
+            t, u = open_uniforms(task, model.calendar, patients, streams, model.arrival_scale)
         times.append(t)
-        durations.append(d)
+        uniforms.append(u)
         groups.append(np.full(t.size, task.group))
+    # every task's durations in one scipy call per family, as draw_inputs makes them
+    durations = from_uniform_many([task.duration for task in model.tasks], uniforms)
     t, g, d = np.concatenate(times), np.concatenate(groups), np.concatenate(durations)
     order = np.argsort(t, kind="stable")
     return t[order].tolist(), g[order].tolist(), d[order].tolist()
