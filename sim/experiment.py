@@ -23,6 +23,7 @@ from sim.engine.eventlog import EventLog
 from sim.inputs import Inputs, draw_inputs
 from sim.io.schema_tasks import PRIORITIES
 from sim.measure.cover import cover_columns
+from sim.measure.grouping import kept
 from sim.measure.hourly import hour_table
 from sim.measure.kpis import TaskTable, kpi_columns, log_task_table
 from sim.measure.log_columns import LogColumns, log_columns
@@ -148,7 +149,7 @@ def _wait_histogram(cols: LogColumns, model: WardModel, tasks: TaskTable,
     kind = cols.tasks.kind
     if not kind.size:
         return _numbered(pd.DataFrame(columns=HISTOGRAM_COLUMNS), replication)
-    measured = ~tasks.warmup
+    measured = kept(~tasks.warmup)
     priority = np.array([t.priority for t in model.tasks], dtype=np.int64)
     return wait_counts(tasks.wait[measured], priority[kind[measured]],
                        list(range(len(PRIORITIES))), list(PRIORITIES),

@@ -87,6 +87,15 @@ class Groups:
         return self.order[self.bounds[i]:self.bounds[i + 1]]
 
 
+def kept(mask: np.ndarray) -> np.ndarray | slice:
+    """Index of the rows ``mask`` keeps: all of them as a slice when it keeps every row.
+
+    Indexing with the slice gives views, not copies, which for a run without warm-up is
+    every task; the values are the same either way.
+    """
+    return slice(None) if mask.all() else mask
+
+
 def small_codes(codes: np.ndarray, n: int) -> np.ndarray:
     """``codes`` (0..n-1) as int16 if they fit, which numpy's stable sort orders by radix."""
     return codes.astype(np.int16) if n <= np.iinfo(np.int16).max else codes

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.eventlog import EventLog
+from sim.measure.grouping import kept
 from sim.measure.log_columns import LogColumns, log_columns
 from sim.measure.staff_minutes import DECIMALS
 from sim.model import WardModel
@@ -31,7 +32,7 @@ def per_hour(starts: np.ndarray, ends: np.ndarray, hours: int,
     floats (and no rounding noise) is involved. With ``owner`` (0..n-1 per span) the
     result is (n, hours), each owner's row the same as its spans alone would give.
     """
-    keep = ends > starts
+    keep = kept(ends > starts)
     s, e = starts[keep], ends[keep]
     at = (owner[keep] if owner is not None else np.zeros(s.size, dtype=np.int64)) * (hours + 2)
     first = np.floor(s / HOUR).astype(np.int64)

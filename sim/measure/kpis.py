@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.engine.eventlog import WAITING
 from sim.io.schema_tasks import DEFAULT_TIME_USE, TIME_USE_CLASSES
-from sim.measure.grouping import Groups, grouped, kahan_sums, run_quantiles
+from sim.measure.grouping import Groups, grouped, kahan_sums, kept, run_quantiles
 from sim.measure.log_columns import LogColumns
 from sim.measure.tidy import ALL, KPI_KEYS
 from sim.model import WardModel
@@ -264,7 +264,8 @@ def _break_kpis(st: Columns, code: dict[str, tuple[np.ndarray, int]], model: War
 
 def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[str],
                weeks: float, add: KpiRows) -> None:
-    tk = ~t.warmup
+    measured = ~t.warmup
+    tk = kept(measured)
     category = t.category[tk]
     if t.crew_minutes is not None and model.nurse_groups:
         crew = t.crew_minutes[tk]
@@ -282,7 +283,7 @@ def _task_kpis(t: TaskTable, st: Columns | None, model: WardModel, nurses: list[
             by_class = kahan_sums(use, len(TIME_USE_CLASSES), crew)[0]
             add.many(len(TIME_USE_CLASSES), by_class / on_duty, kpi="nurse_time_share",
                      group="nurses", category=list(TIME_USE_CLASSES))
-    if not tk.any():
+    if not measured.any():
         return
     # by placed group, by category and for all tasks: codes 0..G-1, G..G+C-1 and G+C
     n_g, n_c = len(t.group_labels), len(t.category_labels)
