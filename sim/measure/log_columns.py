@@ -97,12 +97,11 @@ def log_columns(log: EventLog, nurse_groups: frozenset[int] = frozenset()) -> Lo
     who = np.fromiter(chain.from_iterable(crews), dtype=np.int64, count=int(sizes.sum()))
     start_a, end_a = column(4, float), column(5, float)
     kind_a = column(1, np.int64)
-    busy = (who, np.repeat(start_a, sizes), np.repeat(np.minimum(end_a, horizon), sizes),
-            np.repeat(kind_a, sizes))
-    owner = np.repeat(np.arange(len(crews)), sizes)
+    owner = np.repeat(np.arange(n), sizes)  # the task of every crew member
+    busy = (who, start_a[owner], np.minimum(end_a, horizon)[owner], kind_a[owner])
     nurse = np.isin(duties.group, list(nurse_groups)).astype(float)
-    nurse_crew = np.bincount(owner, weights=nurse[who], minlength=len(crews)).astype(np.int64)
-    first = np.full(len(crews), -1, dtype=np.int64)
+    nurse_crew = np.bincount(owner, weights=nurse[who], minlength=n).astype(np.int64)
+    first = np.full(n, -1, dtype=np.int64)
     heads = np.cumsum(sizes) - sizes
     first[sizes > 0] = who[heads[sizes > 0]]
     if unstarted:
