@@ -6,5 +6,6 @@
 hourly utilisation, :mod:`~sim.measure.kpis` a replication's KPIs,
 :mod:`~sim.measure.shifts` the single-shift tallies the verdicts read and
 :mod:`~sim.measure.cover` the absence-cover hours and costs; :mod:`~sim.measure.grouping`
-groups arrays as pandas would, without its cost.
+groups arrays as pandas would, without its cost, and :mod:`~sim.measure.text` makes the
+frames' string columns as pandas would.
 """
