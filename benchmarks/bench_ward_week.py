@@ -11,8 +11,9 @@ Times one replication of ``scenarios/hnt_medisin_baseline.yaml`` over ``--days``
     frames and KPIs);
 (b) bare SimPy: the same arrivals – the same arrival times, task groups and inherent
     durations, drawn from the same :class:`~sim.rng.Streams` by the code
-    :func:`~sim.inputs.draw_inputs` uses (``open_uniforms``, ``from_uniform_many``) – fed to one ``simpy.Resource`` per staff group whose capacity
-    is the group's mean head count on duty over the horizon (rounded, at least 1), one
+    :func:`~sim.inputs.draw_inputs` uses (``open_uniforms``, ``from_uniform_many``) – fed
+    to one ``simpy.Resource`` per staff group whose capacity is the group's mean head count
+    on duty over the horizon (rounded, at least 1), one
     process per task (request, timeout(duration), release), no priorities, no shifts, no
     gliding, no two-person crews, no metrics. Its time includes drawing the arrivals
     (as wardsim's first row does); the SimPy run alone is shown as well.
@@ -26,7 +27,9 @@ that arrived in the run (done, waiting at the end or missed).
 Each way is run ``--repeat`` times (default 5); the ways take turns within each round. The
 table gives the best wall and CPU time (``time.process_time``) of each, as ``timeit``
 does, tasks per CPU second, the ratio to the bare model from the best times, and the
-median over rounds of the ratio within a round (steadier on a busy machine). No assertion
+median over rounds of the ratio within a round (steadier on a busy machine). Before timing,
+the modules and the model are frozen out of the garbage collector (``gc.freeze()``), as the
+``wardsim`` command does (``--no-freeze``: not). No assertion
 is made on timings. Issue 10's targets: the engine (the first row) at most 1.0x the bare
 model, a whole replication with KPIs and no per-task rows at most 1.3x (the run_one row
 is the nearest: it builds the per-task frame too); benchmarks/README.md gives the figures
@@ -36,13 +39,14 @@ cumulative and by own time over one ``draw_inputs`` + ``simulate`` and one ``run
 Usage::
 
     python benchmarks/bench_ward_week.py [--days 7] [--repeat 5] [--seed 1] [--no-call-bells]
-                                         [--profile]
+                                         [--no-freeze] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import statistics
@@ -174,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="default 1")
     parser.add_argument("--no-call-bells", action="store_true",
                         help="leave the call-bell tasks out of both models")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave out gc.freeze(), which the wardsim command calls after its "
+                             "imports (both models run under the same setting either way)")
     parser.add_argument("--profile", action="store_true",
                         help="also print cProfile's top 15 for simulate and run_one")
     parser.add_argument("--scenario", default=str(SCENARIO), help="default: the example baseline")
@@ -223,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     def draw_only() -> int:
         return len(draw_arrivals(model, streams())[0])
 
+    if not args.no_freeze:  # as the wardsim command does once its modules are loaded
+        gc.freeze()
     load_before = os.getloadavg()[0]
     labels = ["wardsim draw_inputs + simulate", "  of which simulate on drawn inputs",
               "  of which draw_inputs", "wardsim run_one (+ frames, KPIs)",
