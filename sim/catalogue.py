@@ -13,6 +13,8 @@ whoever does an instance takes the same quantile of their own group's distributi
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,8 +117,8 @@ def _windows(task: TaskType, calendar: Calendar, patients: tuple[int, ...] | Non
     them was a tenth of drawing a replication's inputs.
     """
     out = rate_windows(task, calendar, None if patients is None else list(patients), scale)
-    for array in out:
-        array.flags.writeable = False
+    for window in out:
+        window.flags.writeable = False
     return out
 
 
@@ -204,7 +206,7 @@ class CallBell:
 
     _BLOCK = 256
 
-    def __init__(self, cumulative: np.ndarray, task: TaskType, rng: np.random.Generator):
+    def __init__(self, cumulative: array, task: TaskType, rng: np.random.Generator):
         self._cum = cumulative
         self._task = task
         self._rng = rng
@@ -236,16 +238,16 @@ class CallBell:
         """
         hazard, duration, columns, i = self.draws(k)
         cum = self._cum
-        minute = min(int(now), cum.size - 2)
-        target = cum[minute] + (cum[minute + 1] - cum[minute]) * (now - minute) + hazard
+        minute = min(int(now), len(cum) - 2)
+        target = cum[minute] + (cum[minute + 1] - cum[minute]) * (now - minute) + float(hazard)
         if target >= cum[-1]:
             return None
-        m = int(np.searchsorted(cum, target, side="left"))
+        m = bisect_left(cum, target)
         step = cum[m] - cum[m - 1]
-        # a Python float, as every other time in the engine: a numpy scalar would make
-        # the clock, and all the engine's sums after it, numpy arithmetic (the same
-        # values, several times slower)
-        return float((m - 1) + (target - cum[m - 1]) / step), float(duration), columns, i
+        # Python floats, as every other time in the engine: a numpy scalar would make the
+        # clock, and all the engine's sums after it, numpy arithmetic (the same values,
+        # several times slower)
+        return (m - 1) + (target - cum[m - 1]) / step, float(duration), columns, i
 
 
 def call_bells(
@@ -263,11 +265,14 @@ def call_bells(
 
 @lru_cache(maxsize=8)
 def _bed_hazards(task: TaskType, calendar: Calendar, patients: tuple[int, ...],
-                 arrival_scale: float) -> tuple[np.ndarray, ...]:
-    """Per bed ever occupied, the cumulative hazard per minute of ``task`` (read-only).
+                 arrival_scale: float) -> tuple[array, ...]:
+    """Per bed ever occupied, the cumulative hazard per minute of ``task`` (not to be changed).
 
     The same for every replication of a model (no random numbers in it), so kept: a few
-    large arrays, a fifth of drawing a replication's inputs when rebuilt each time.
+    large arrays, a fifth of drawing a replication's inputs when rebuilt each time. They
+    are read one value at a time, as Python floats (``array.array``; ``bisect`` finds what
+    ``np.searchsorted`` does): a numpy scalar per read and a ``searchsorted`` call per
+    request cost more than the sums.
     """
     starts, ends, means = _windows(task, calendar, None, arrival_scale)
     minutes = int(calendar.horizon)
@@ -278,6 +283,5 @@ def _bed_hazards(task: TaskType, calendar: Calendar, patients: tuple[int, ...],
     hazards = []
     for bed in range(max(patients, default=0)):
         cum = np.concatenate(([0.0], np.cumsum(rate * (census > bed))))
-        cum.flags.writeable = False
-        hazards.append(cum)
+        hazards.append(array("d", cum.tobytes()))
     return tuple(hazards)
