@@ -124,24 +124,23 @@ def from_uniform_many(durations: Sequence[Duration], us: Sequence[np.ndarray]
     the same elementwise formula, so each duration is what its own call gives, to the bit;
     the call's checks, which cost more than a task's few hundred quantiles, are made once.
     """
+    specs = [duration._scipy() for duration in durations]
     out: list[np.ndarray | None] = [None] * len(durations)
-    families: dict[str, list[tuple[int, tuple]]] = {}
-    for i, (duration, u) in enumerate(zip(durations, us, strict=True)):
-        spec = duration._scipy()
+    families: dict[str, list[int]] = {}  # family name -> indices of its durations
+    for i, (duration, spec, u) in enumerate(zip(durations, specs, us, strict=True)):
         if spec is None or not np.size(u):
             out[i] = duration.from_uniform(u)
         else:
-            families.setdefault(spec[0].name, []).append((i, spec))
-    for members in families.values():
-        family = members[0][1][0]
-        sizes = [np.size(us[i]) for i, _ in members]
-        u = np.clip(np.concatenate([us[i] for i, _ in members]), _EPS, 1 - _EPS)
-        shapes = [np.repeat([spec[1][k] for _, spec in members], sizes)
-                  for k in range(len(members[0][1][1]))]
-        loc = np.repeat([spec[2] for _, spec in members], sizes)
-        scale = np.repeat([spec[3] for _, spec in members], sizes)
-        values = family.ppf(u, *shapes, loc=loc, scale=scale)
-        for (i, _), part in zip(members, np.split(values, np.cumsum(sizes)[:-1]), strict=True):
+            families.setdefault(spec[0].name, []).append(i)
+    for chosen in families.values():
+        sizes = [np.size(us[i]) for i in chosen]
+        # per uniform, its duration's shapes, loc and scale (one row per duration, repeated)
+        params = np.repeat([[*specs[i][1], specs[i][2], specs[i][3]] for i in chosen],
+                           sizes, axis=0)
+        *shapes, loc, scale = params.T
+        u = np.clip(np.concatenate([us[i] for i in chosen]), _EPS, 1 - _EPS)
+        values = specs[chosen[0]][0].ppf(u, *shapes, loc=loc, scale=scale)
+        for i, part in zip(chosen, np.split(values, np.cumsum(sizes)[:-1]), strict=True):
             out[i] = part
     return out  # type: ignore[return-value]  # every entry is set above
 

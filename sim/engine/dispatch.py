@@ -61,14 +61,18 @@ class DispatchPolicy:
 
     rule: str = "glide"
     glide_after: float = 10.0
-    #: Whether a broader group may ever take a narrower group's task (the plan's view);
-    #: follows from the rule (a field, not a property: the dispatch reads it often).
+    #: Whether a broader group may ever take a narrower group's task (the plan's view), and
+    #: already as it arrives (:meth:`may_glide` at its arrival); follow from the rule
+    #: (fields, not properties: the engine reads them often).
     broader_may_take: bool = field(init=False, repr=False, compare=False)
+    glides_at_arrival: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ValueError(f"unknown dispatch rule {self.rule!r}: choose one of {RULES}")
         object.__setattr__(self, "broader_may_take", self.rule == "glide")
+        object.__setattr__(self, "glides_at_arrival", self.rule == "glide"
+                           and self.glide_after <= 0)
 
     def may_glide(self, job: Job, now: float) -> bool:
         """Whether a broader group may take ``job`` at ``now``.
@@ -204,7 +208,7 @@ def _could_form(on_duty: list[Member], job: Job, now: float, own_only: bool,
     return False
 
 
-def _best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | None:
+def best_one(free: list[Member], task: TaskType, own_only: bool) -> Member | None:
     """Return :func:`_fit`'s first for a one-person ``task`` (gliding: :func:`match` checked)."""
     group, needs = task.group, task.requires
     best = None
@@ -276,23 +280,12 @@ def assign(
 ) -> list[tuple[Job, list[Member]]]:
     """Match waiting jobs to idle members at time ``now``.
 
-    Parameters
-    ----------
-    waiting
-        Jobs not yet started (and not yet missed), sorted by :attr:`Job.key`.
-    idle
-        Members on duty and free.
-    policy
-        The dispatch rule (:class:`DispatchPolicy`).
-    on_duty
-        Everyone on duty, busy or free. A job needing several people that cannot start
-        yet keeps the free members who may do it (they wait for a colleague) as long as
-        enough of those on duty could join; without ``on_duty`` nobody is kept.
-
-    Returns
-    -------
-    list of (job, crew)
-        The jobs to start now and who does each. The inputs are not modified.
+    ``waiting``: jobs not yet started (nor missed), sorted by :attr:`Job.key`; ``idle``:
+    members on duty and free; ``on_duty``: everyone on duty, busy or free. A job needing
+    several people that cannot start yet keeps the free members who may do it (they wait
+    for a colleague) as long as enough of those on duty could join; without ``on_duty``
+    nobody is kept. Returns the jobs to start now with who does each, (job, crew); the
+    inputs are not modified.
     """
     if not idle or not waiting:
         return []
@@ -361,7 +354,7 @@ def match(rows: list[list[list[Job]]], idle: list[Member], now: float, policy: D
                     continue
                 staff = job.task.staff
                 if staff == 1:  # _fit's first, without building and sorting the list
-                    best = _best_one(free, job.task, own_only)
+                    best = best_one(free, job.task, own_only)
                     if best is None:
                         rest.append(job)
                         continue

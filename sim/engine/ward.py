@@ -55,7 +55,7 @@ import simpy
 from simpy.events import Event
 
 from sim.engine.break_rules import BreakRules
-from sim.engine.dispatch import Job, Member, match, match_one
+from sim.engine.dispatch import Job, Member, best_one, match, match_one
 from sim.engine.eventlog import WAITING, EventLog
 from sim.engine.work import Timer, WorkSources
 from sim.inputs import Inputs
@@ -83,8 +83,8 @@ class _Ward(WorkSources):
         #: found so and nothing changed since); then a task arriving as the instant's last
         #: event may start at once (:meth:`_arrived`). False when not known.
         self.settled = False
-        #: Whether a task arriving never goes to a broader group at once (glide_after > 0).
-        self.waits_on_arrival = not (self.broader and model.dispatch.glide_after <= 0)
+        #: Whether a task arriving never goes to a broader group at once.
+        self.waits_on_arrival = not model.dispatch.glides_at_arrival
 
     def start(self) -> None:
         """Start the call bells, the open arrivals and the roster."""
@@ -128,12 +128,16 @@ class _Ward(WorkSources):
         if self.pending:
             return
         if self._could_start():
-            self.pending = self._dispatch
-            self.settled = False
+            self._ask()
         else:
             self.settled = True
             if self.new_jobs:
                 self._arm()
+
+    def _ask(self) -> None:
+        """Schedule this instant's dispatch: something may start."""
+        self.pending = self._dispatch
+        self.settled = False
 
     def _arrived(self, job: Job, last: bool) -> None:
         """Queue ``job``, just arrived, and ask for a dispatch, or do what one would do.
@@ -145,37 +149,28 @@ class _Ward(WorkSources):
         arrived as the instant's ``last`` state change (no other event left at this
         instant), the dispatch would start this job alone, with the member
         :func:`~sim.engine.dispatch.match` picks (longest idle, then staff order), and
-        nobody else (fewer free members start no more); it starts at once. Either way the
-        ward stays settled.
+        nobody else (fewer free members start no more); it starts at once, and the ward
+        stays settled. If someone may but the job is not the last or needs a crew, the
+        dispatch is asked for without testing again whether something could start.
         """
-        queue = self.queue
+        then = self._request
         if self.pending is None:
-            if not self.settled and self._could_start():  # one more job: still true
-                queue.add(job)
-                self.new_jobs.append(job)
-                self.pending = self._dispatch
-                return
-            self.settled = True
-            task = job.task
-            group, needs = task.group, task.requires
-            best = None
-            for m in self.idle:  # match's _best_one for the own group, inlined
-                if m.group == group and (needs is None or needs in m.certs) and (
-                        best is None or m.idle_since < best.idle_since
-                        or (m.idle_since == best.idle_since and m.index < best.index)):
-                    best = m
-            if best is None:
-                if self.waits_on_arrival:
-                    queue.add(job)
-                    self.new_jobs.append(job)
-                    self._arm()
+            if not self.settled and self._could_start():
+                then = self._ask  # with one more job, still true
+            else:
+                self.settled = True
+                best = best_one(self.idle, job.task, own_only=True)
+                if best is None:
+                    if self.waits_on_arrival:
+                        then = self._arm
+                elif last and job.task.staff == 1 and self.env.peek() > job.arrival:
+                    self._start(job, [best], job.arrival)  # it arrived now
                     return
-            elif last and task.staff == 1 and self.env.peek() > self.env.now:
-                self._start(job, [best], self.env.now)
-                return
-        queue.add(job)
+                else:  # she may take it, so a dispatch may start something
+                    then = self._ask
+        self.queue.add(job)
         self.new_jobs.append(job)
-        self._request()
+        then()
 
     def _could_start(self) -> bool:
         """Test, cheaply and conservatively, whether a dispatch now might start something."""
@@ -271,9 +266,9 @@ class _Ward(WorkSources):
                 assignments = match_one(self.queue.buckets, member, now, self.policy,
                                         self.on_duty)
                 if assignments:
-                    (job, crew), = assignments
-                    self.queue.remove(job)
-                    self._start(job, crew, now)
+                    (task_next, team), = assignments
+                    self.queue.remove(task_next)
+                    self._start(task_next, team, now)
                     return
         self._request()
 
