@@ -24,14 +24,10 @@ from sim.io.scenario import from_dict
 from sim.measure.grouping import Groups, first_seen, kahan_sums
 from sim.measure.hourly import tidy_hours
 from sim.measure.kpis import (
-    extend_columns,
-    frame_columns,
-    kpi_columns,
     replication_kpis,
-    task_table,
 )
 from sim.measure.shifts import shift_tasks
-from sim.measure.tidy import ALL, KPI_KEYS, tidy_staff, tidy_tasks, wait_histogram
+from sim.measure.tidy import tidy_staff, tidy_tasks, wait_histogram
 from sim.model import WardModel, build_model
 from sim.rng import Streams
 
@@ -118,20 +114,3 @@ def test_kahan_sums_equal_groupby_sum(monkeypatch: pytest.MonkeyPatch, compiled:
     assert (plain != want[0]).any()  # the data tell Kahan from pairwise summation apart
 
 
-def test_more_kpi_rows_join_at_the_end(ward: WardModel) -> None:
-    # how absence-cover rows (sim.decide.costs.cover_kpis) join: through ``extra`` or a frame
-    assert all(len(v) == 0 for v in kpi_columns(None, None, ward).values())
-
-    def cover(add, weeks: float) -> None:
-        add("cover_hours_per_week", "sykepleier", 7.0 / weeks, category="agency")
-
-    rows = pd.DataFrame([("cover_cost_per_week", "sykepleier", "agency", ALL, ALL, ALL, 5.0)],
-                        columns=[*KPI_KEYS, "value"])
-    log = simulate(ward, draw_inputs(ward, Streams(SEED, 0)))
-    tasks, staff = tidy_tasks(log, ward), tidy_staff(log, ward)
-    plain = replication_kpis(tasks, staff, ward)
-    columns = kpi_columns(task_table(tasks, ward), frame_columns(staff), ward, extra=[cover])
-    frame = pd.DataFrame(extend_columns(columns, rows))
-    pd.testing.assert_frame_equal(frame.iloc[:len(plain)], plain, check_exact=True)
-    assert frame.iloc[len(plain):][["kpi", "category", "value"]].values.tolist() == [
-        ["cover_hours_per_week", "agency", 7.0 / (4 / 7)], ["cover_cost_per_week", "agency", 5.0]]

@@ -114,11 +114,6 @@ def _arrival_table(model: WardModel, task_index: int) -> tuple[np.ndarray, np.nd
     return s, s + max(task.jitter, 1e-9), np.array(counts, float)
 
 
-def expected_count(model: WardModel, task: TaskType, lo: np.ndarray, hi: np.ndarray) -> float:
-    """Return the expected arrivals of ``task`` in the intervals [lo, hi), summed."""
-    return float(expected_counts(model, task, lo[:, None], hi[:, None]).sum())
-
-
 def expected_counts(model: WardModel, task: TaskType, lo: np.ndarray,
                     hi: np.ndarray) -> np.ndarray:
     """Return the expected arrivals in [lo, hi) per column, summed over rows (days)."""

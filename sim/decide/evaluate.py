@@ -29,8 +29,6 @@ from sim.parallel import map_unordered
 from sim.rng import Streams
 
 Roster = tuple[int, ...]
-#: Checks on a mean over replications (a t interval); the others are judged as assess does.
-MEAN_CHECKS = ("utilisation", "late_share_", "missed_per_week")
 #: Per process (a pool worker, or this process with one worker): the inputs of the last
 #: replications and the models of the last rosters, so a search does not draw or build
 #: them again for every roster; keyed by the scenario's digest, never shared across wards.

@@ -8,14 +8,12 @@ The KPIs are computed on columns (:class:`TaskTable` and plain dicts of arrays),
 replication run without per-task rows never builds a per-task frame
 (:func:`kpi_columns`); :func:`replication_kpis` takes the frames and gives the same
 numbers. Both go through :mod:`sim.measure.grouping`, which reproduces pandas' group order and
-sums exactly. More KPI rows (e.g. absence cover) are added with :func:`kpi_columns`'
-``extra`` (called with the ``add`` of the built-in rows) or, as a frame of the same
-columns, with :func:`extend_columns`.
+sums exactly. More KPI rows (the absence cover's, :func:`sim.measure.cover.cover_columns`)
+are appended to the columns by the caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +27,6 @@ from sim.measure.tidy import ALL, KPI_KEYS
 from sim.model import WardModel
 
 Columns = dict[str, np.ndarray]
-Add = Callable[..., None]
 #: ``interval`` of the ``utilisation_hour`` rows, by hour of the day.
 HOURS = np.array([f"{h:02d}" for h in range(24)], dtype=object)
 #: Per group of tasks, the task KPIs in this row order.
@@ -38,7 +35,7 @@ TASK_KPIS = ("tasks_per_week", "wait_p50", "wait_p90", "late_share", "late_per_w
 
 
 class KpiRows:
-    """KPI rows in the order added: one by one (calling it, the ``add`` of ``extra``) or many.
+    """KPI rows in the order added: one by one (calling it) or many.
 
     Kept as the frame's columns, so a block of rows made from arrays is appended as lists.
     """
@@ -138,12 +135,10 @@ def replication_kpis(tasks: pd.DataFrame, staff: pd.DataFrame, model: WardModel,
 
 
 def kpi_columns(tasks: TaskTable | None, staff: Columns | None, model: WardModel,
-                warmup_days: int = 0, hours: Columns | None = None,
-                extra: Iterable[Callable[[Add, float], None]] = ()) -> dict[str, list]:
+                warmup_days: int = 0, hours: Columns | None = None) -> dict[str, list]:
     """Return the KPI frame's columns (KPI_KEYS and ``value``) of :func:`replication_kpis`.
 
-    ``staff`` and ``hours`` are the columns of the tidy staff and hour frames; each of
-    ``extra`` is called as ``f(add, weeks)`` after the built-in rows to add its own.
+    ``staff`` and ``hours`` are the columns of the tidy staff and hour frames.
     """
     weeks = max(model.calendar.days - warmup_days, 1e-9) / 7.0
     add = KpiRows()
@@ -159,23 +154,10 @@ def kpi_columns(tasks: TaskTable | None, staff: Columns | None, model: WardModel
         _staff_kpis(st, model, nurses, weeks, warmup_days, add)
     if tasks is not None:
         _task_kpis(tasks, st, model, nurses, weeks, add)
-    for more in extra:
-        more(add, weeks)
     columns = add.columns
     if hours is not None:
         for name, values in _hour_kpis(hours, model).items():
             columns[name] = columns[name] + values
-    return columns
-
-
-def extend_columns(columns: dict[str, list], rows: pd.DataFrame) -> dict[str, list]:
-    """Append KPI rows given as a frame to :func:`kpi_columns`' columns.
-
-    The frame has KPI_KEYS and ``value``, e.g. the absence-cover rows of
-    :func:`sim.decide.costs.cover_kpis`.
-    """
-    for name in [*KPI_KEYS, "value"]:
-        columns[name] = columns[name] + rows[name].tolist()
     return columns
 
 
