@@ -243,8 +243,9 @@ class _Ward(WorkSources):
         else happens at this instant, the dispatch would match her alone (the others
         free could start nothing before, and she joins no crew of theirs: she would
         have had to be free of the same group with it waiting, or they able to glide
-        to it): :func:`~sim.engine.dispatch.match_one` is run at once, and if it starts
-        her on a task the ward stays settled.
+        to it): :func:`~sim.engine.dispatch.match_one` is run at once. If it starts her on
+        a task the ward stays settled; if not, no dispatch is asked for, since it would start
+        nothing.
         """
         job, crew = event._value
         now = self.env.now
@@ -270,6 +271,10 @@ class _Ward(WorkSources):
                     self.queue.remove(task_next)
                     self._start(task_next, team, now)
                     return
+                # the dispatch would start nothing either (it may keep her for a crew or
+                # a report): only whether the ward is settled is left to find
+                self.settled = not self._could_start()
+                return
         self._request()
 
     def _leave(self, member: Member) -> None:
