@@ -56,3 +56,50 @@ def test_peek_loop_gives_the_identical_log(monkeypatch: pytest.MonkeyPatch, days
     slow = _log(simulate(model, inputs))
     assert used == [True]
     assert len(fast[0]) > 100 and slow == fast
+
+
+def test_a_simpy_whose_clock_is_elsewhere_gets_the_peek_loop() -> None:
+    class Elsewhere(simpy.Environment):  # heap where it was, clock under another name
+        def __init__(self) -> None:
+            super().__init__(initial_time=5.0)
+            del self._now
+            self._clock = 5.0
+
+        @property
+        def now(self) -> float:
+            return self._clock
+
+    assert engine._heap(Elsewhere()) is None
+
+
+def _ward(days: int = 2) -> engine._Ward:
+    model = build_model(load(EXAMPLE), source=str(EXAMPLE), days=days)
+    ward = engine._BreakWard(simpy.Environment(), model, draw_inputs(model, Streams(3, 0)))
+    ward.start()
+    return ward
+
+
+def test_a_failed_event_stops_the_fast_loop_as_simpy_step_would() -> None:
+    ward = _ward()
+    boom = ValueError("no such bed")
+    ward.env.timeout(90).callbacks.append(lambda _: ward.env.event().fail(boom))
+    with pytest.raises(ValueError, match="no such bed") as raised:
+        engine._run(ward, ward.log.horizon)
+    assert raised.value.__cause__ is boom
+    assert ward.env.now == 90  # it stopped at the failure, as SimPy's step does
+    assert ward.log.started and all(row[4] <= 90 for row in ward.log.started)
+
+
+def test_a_defused_failure_does_not_stop_the_fast_loop() -> None:
+    ward, plain = _ward(), _ward()
+
+    def fail_defused(_) -> None:
+        event = ward.env.event()
+        event.fail(ValueError("handled"))
+        event.defused = True
+
+    ward.env.timeout(90).callbacks.append(fail_defused)
+    plain.env.timeout(90)  # the same timer, without the failure
+    engine._run(ward, ward.log.horizon)
+    engine._run(plain, plain.log.horizon)
+    assert _log(ward.finish()) == _log(plain.finish())
