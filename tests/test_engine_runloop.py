@@ -1,8 +1,8 @@
-"""The engine's run loop reads SimPy's private heap; its fallback through peek runs the same.
+"""The engine's run loop is SimPy's step written out; it needs SimPy's private heap and clock.
 
-:func:`sim.engine._run` reads the head of ``Environment._queue`` (peek's call was the run's
-largest single cost) and falls back to :meth:`simpy.Environment.peek` should a SimPy
-release keep its heap elsewhere. Both loops must give the same event log, to the event.
+:func:`sim.engine.ward._run` pops ``Environment._queue`` and sets ``_now`` itself, and the
+ward reads the heap's head to know whether anything else happens at an instant. A SimPy
+that keeps them elsewhere must stop the run at once with one clear line, not run wrong.
 """
 
 from __future__ import annotations
@@ -27,49 +27,40 @@ def _log(log) -> tuple:
             log.missed_breaks)
 
 
-def test_this_simpy_exposes_the_heap_the_fast_loop_reads() -> None:
-    heap = engine._heap(simpy.Environment())
-    assert heap == [] and isinstance(heap, list)
+def test_this_simpy_keeps_the_heap_and_clock_the_engine_reads() -> None:
+    env = simpy.Environment(initial_time=3.0)
+    engine._check_simpy(env)  # no error
+    assert env._queue == [] and env._now == 3.0
+    env.timeout(2.0)
+    assert env._queue[0][0] == 5.0 == env.peek()
 
 
-def test_a_simpy_without_the_heap_attribute_gets_the_peek_loop() -> None:
-    class Hidden:  # an environment-like object without ``_queue``
-        pass
+class _Hidden(simpy.Environment):  # the heap under another name
+    def __init__(self) -> None:
+        super().__init__()
+        self._events = self._queue
+        del self._queue
 
-    assert engine._heap(Hidden()) is None
+
+class _Elsewhere(simpy.Environment):  # heap where it was, clock under another name
+    def __init__(self) -> None:
+        super().__init__(initial_time=5.0)
+        del self._now
+        self._clock = 5.0
+
+    @property
+    def now(self) -> float:
+        return self._clock
 
 
-@pytest.mark.parametrize("days", [2, 4])
-def test_peek_loop_gives_the_identical_log(monkeypatch: pytest.MonkeyPatch, days: int) -> None:
-    model = build_model(load(EXAMPLE), source=str(EXAMPLE), days=days)
+@pytest.mark.parametrize("kind", [_Hidden, _Elsewhere])
+def test_a_simpy_that_keeps_them_elsewhere_stops_with_one_clear_line(
+        monkeypatch: pytest.MonkeyPatch, kind: type) -> None:
+    model = build_model(load(EXAMPLE), source=str(EXAMPLE), days=1)
     inputs = draw_inputs(model, Streams(3, 0))
-    fast = _log(simulate(model, inputs))
-    used: list[bool] = []
-    peeking = engine._run_peeking
-
-    def counted(ward, until: float) -> None:
-        used.append(True)
-        peeking(ward, until)
-
-    monkeypatch.setattr(engine, "_heap", lambda env: None)
-    monkeypatch.setattr(engine, "_run_peeking", counted)
-    slow = _log(simulate(model, inputs))
-    assert used == [True]
-    assert len(fast[0]) > 100 and slow == fast
-
-
-def test_a_simpy_whose_clock_is_elsewhere_gets_the_peek_loop() -> None:
-    class Elsewhere(simpy.Environment):  # heap where it was, clock under another name
-        def __init__(self) -> None:
-            super().__init__(initial_time=5.0)
-            del self._now
-            self._clock = 5.0
-
-        @property
-        def now(self) -> float:
-            return self._clock
-
-    assert engine._heap(Elsewhere()) is None
+    monkeypatch.setattr(engine.simpy, "Environment", kind)
+    with pytest.raises(RuntimeError, match=r"Environment\._queue and _now.*simpy>=4\.1,<4\.2"):
+        simulate(model, inputs)
 
 
 def _ward(days: int = 2) -> engine._Ward:

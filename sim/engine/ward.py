@@ -164,7 +164,8 @@ class _Ward(WorkSources):
                 if best is None:
                     if self.waits_on_arrival:
                         then = self._arm
-                elif last and job.task.staff == 1 and self.env.peek() > job.arrival:
+                elif last and job.task.staff == 1 and (not (heap := self.heap)
+                                                      or heap[0][0] > job.arrival):
                     self._start(job, [best], job.arrival)  # it arrived now
                     return
                 else:  # she may take it, so a dispatch may start something
@@ -188,7 +189,7 @@ class _Ward(WorkSources):
             return False
         # a narrower group's task that may glide already (a later one's glide timer
         # requests the dispatch when it gets there)
-        return queue.glides_to(broadest, self.env.now)
+        return queue.glides_to(broadest, self.env._now)
 
     def _dispatch(self, now: float) -> None:
         """Start what this instant allows (``now``, the run loop's time, is ``env.now``)."""
@@ -249,7 +250,7 @@ class _Ward(WorkSources):
         nothing.
         """
         job, crew = event._value
-        now = self.env.now
+        now = self.env._now
         settled = self.settled
         for m in crew:
             m.busy = False
@@ -260,7 +261,7 @@ class _Ward(WorkSources):
                 self.idle.append(m)
         if job.task.after_done:
             self._ring(job.task.index, job.bed, now)
-        if settled and len(crew) == 1 and self.env.peek() > now:
+        if settled and len(crew) == 1 and (not (heap := self.heap) or heap[0][0] > now):
             member = crew[0]
             if member.off_at <= now:
                 return  # she left: nothing else changed
@@ -304,14 +305,10 @@ def _run(ward: _Ward, until: float) -> None:
     Each step is :meth:`simpy.Environment.step`'s, written out here (pop the heap's head,
     set the clock, run the event's callbacks, raise a failure nobody defused): a call less
     per event, and the head is read in place, where :meth:`~simpy.Environment.peek` was the
-    run's largest single cost. Those are SimPy's private attributes, so they are checked
-    first (:func:`_heap`); without them the loop steps through SimPy's public methods.
+    run's largest single cost. The heap and the clock are SimPy's private attributes,
+    checked by :func:`_check_simpy` before the run.
     """
-    queue = _heap(ward.env)
-    if queue is None:
-        _run_peeking(ward, until)
-        return
-    env = ward.env
+    env, queue = ward.env, ward.heap
     while queue and queue[0][0] < until:
         now, _, _, event = heappop(queue)
         env._now = now
@@ -331,25 +328,18 @@ def _crash(event: Event) -> None:
     raise exc
 
 
-def _heap(env: simpy.Environment) -> list | None:
-    """SimPy's heap of (time, priority, id, event), or None if this SimPy keeps it elsewhere.
+def _check_simpy(env: simpy.Environment) -> None:
+    """Fail at once, and clearly, if this SimPy keeps its event heap or clock elsewhere.
 
-    The fast loop pops it and sets the clock (``_now``, what ``env.now`` reads) itself;
-    both are SimPy's private attributes, so both are checked.
+    The engine reads the heap of (time, priority, id, event), ``Environment._queue``, and
+    the clock, ``_now`` (what ``env.now`` reads), in its run loop and where it asks whether
+    anything else happens at this instant; SimPy 4.1 keeps them there.
     """
-    queue = getattr(env, "_queue", None)
-    if not isinstance(queue, list) or getattr(env, "_now", None) != env.now:
-        return None
-    return queue
-
-
-def _run_peeking(ward: _Ward, until: float) -> None:
-    """:func:`_run` through SimPy's public :meth:`~simpy.Environment.peek` (inf when empty)."""
-    step, peek = ward.env.step, ward.env.peek
-    while (now := peek()) < until:
-        step()
-        if ward.pending is not None and peek() > now:
-            ward.pending(now)
+    if not isinstance(getattr(env, "_queue", None), list) or getattr(env, "_now", None) != env.now:
+        raise RuntimeError(f"wardsim's engine reads SimPy's event heap and clock "
+                           f"(Environment._queue and _now), which simpy "
+                           f"{getattr(simpy, '__version__', '?')} keeps elsewhere: "
+                           f"install SimPy 4.1 (pip install 'simpy>=4.1,<4.2')")
 
 
 def simulate(model: WardModel, inputs: Inputs) -> EventLog:
@@ -366,6 +356,7 @@ def simulate(model: WardModel, inputs: Inputs) -> EventLog:
     """
     inputs.check(model)
     env = simpy.Environment()
+    _check_simpy(env)
     ward = (_BreakWard if model.breaks else _Ward)(env, model, inputs)
     ward.start()
     _run(ward, model.calendar.horizon)

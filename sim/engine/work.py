@@ -48,6 +48,9 @@ class WorkSources:
 
     def __init__(self, env: simpy.Environment, model: WardModel, inputs: Inputs) -> None:
         self.env, self.model, self.inputs = env, model, inputs
+        #: SimPy's event heap (checked by simulate): its head tells whether anything else
+        #: happens at this instant, without a call to ``env.peek``.
+        self.heap: list = env._queue
         # per task index: minutes to its glide timer and to its drop timer (None: none)
         self.timers = [(model.dispatch.wake_after(task), task.drop_after) for task in model.tasks]
         self.queue = WorkQueue(1 + max((t.priority for t in model.tasks), default=0),
@@ -91,7 +94,7 @@ class WorkSources:
 
         def arrive(_event: Event | None = None) -> None:
             nonlocal i
-            now = env.now
+            now = env._now  # what env.now reads, without the property
             while i < n and times[i] <= now:
                 kind = kinds[i]
                 job = Job(self.seq, tasks[kind], now, durations[i])
