@@ -53,13 +53,21 @@ class _Elsewhere(simpy.Environment):  # heap where it was, clock under another n
         return self._clock
 
 
-@pytest.mark.parametrize("kind", [_Hidden, _Elsewhere])
+class _Unnumbered(simpy.Environment):  # event ids under another name
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids = self._eid
+        del self._eid
+
+
+@pytest.mark.parametrize("kind", [_Hidden, _Elsewhere, _Unnumbered])
 def test_a_simpy_that_keeps_them_elsewhere_stops_with_one_clear_line(
         monkeypatch: pytest.MonkeyPatch, kind: type) -> None:
     model = build_model(load(EXAMPLE), source=str(EXAMPLE), days=1)
     inputs = draw_inputs(model, Streams(3, 0))
     monkeypatch.setattr(engine.simpy, "Environment", kind)
-    with pytest.raises(RuntimeError, match=r"Environment\._queue and _now.*simpy>=4\.1,<4\.2"):
+    with pytest.raises(RuntimeError,
+                       match=r"Environment\._queue, _now and _eid.*simpy>=4\.1,<4\.2"):
         simulate(model, inputs)
 
 

@@ -333,11 +333,14 @@ def _check_simpy(env: simpy.Environment) -> None:
 
     The engine reads the heap of (time, priority, id, event), ``Environment._queue``, and
     the clock, ``_now`` (what ``env.now`` reads), in its run loop and where it asks whether
-    anything else happens at this instant; SimPy 4.1 keeps them there.
+    anything else happens at this instant, and schedules its timers as
+    :meth:`~simpy.Environment.schedule` does, with the event ids of ``_eid``
+    (:class:`sim.engine.work.Timer`); SimPy 4.1 keeps them there.
     """
-    if not isinstance(getattr(env, "_queue", None), list) or getattr(env, "_now", None) != env.now:
+    if (not isinstance(getattr(env, "_queue", None), list)
+            or getattr(env, "_now", None) != env.now or not hasattr(env, "_eid")):
         raise RuntimeError(f"wardsim's engine reads SimPy's event heap and clock "
-                           f"(Environment._queue and _now), which simpy "
+                           f"(Environment._queue, _now and _eid), which simpy "
                            f"{getattr(simpy, '__version__', '?')} keeps elsewhere: "
                            f"install SimPy 4.1 (pip install 'simpy>=4.1,<4.2')")
 
