@@ -89,18 +89,10 @@ class _Reference(engine._Ward):
         self._request()
 
     def _done(self, event) -> None:
-        job, crew = event._value
-        now = self.env.now
-        for m in crew:
-            m.busy = False
-            if now >= m.off_at:
-                self._leave(m)
-            else:
-                m.idle_since = now
-                self.idle.append(m)
-        if job.task.after_done:
-            self._ring(job.task.index, job.bed, now)
-        self._request()
+        # the engine's completion on a ward never known settled: it frees the crew, lets a
+        # call bell ring again and asks for a dispatch (its match_one shortcut needs settled)
+        self.settled = False
+        super()._done(event)
 
     def _wake(self, event) -> None:
         self._request()
