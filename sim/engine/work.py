@@ -109,6 +109,8 @@ class WorkSources:
                 self._arrived(job, i == n or times[i] > now)
             if i < n:  # the same event again: it has fired, and SimPy only needs it queued
                 clock.callbacks = [arrive]
+                # the time as env.schedule computes it, now + delay: not always times[i]
+                # to the bit, and the run must stay the same
                 heappush(heap, (now + (times[i] - now), NORMAL, next(eid), clock))
 
         clock = Timer(env, 0, arrive)
